@@ -1,0 +1,33 @@
+/**
+ * Lazy loading of optional peer dependencies (database drivers). The core never imports a
+ * driver at module load: a URL check imports it on its first run, from the app's own
+ * `node_modules`, and a missing one becomes a {@link DriverMissingError} naming the
+ * package to install.
+ */
+import { DriverMissingError } from '../errors.js';
+
+const cache = new Map<string, Promise<unknown>>();
+
+/**
+ * Imports `packageName` once (cached) and returns its module namespace; for a CommonJS
+ * package `namespace.default` is its `module.exports`.
+ *
+ * @throws DriverMissingError (`SHIPSHAPE_DRIVER_MISSING`) when the package is not installed.
+ */
+export function loadDriver<T = unknown>(packageName: string): Promise<T> {
+  let loading = cache.get(packageName);
+  if (!loading) {
+    loading = import(packageName).catch((error: unknown) => {
+      cache.delete(packageName);
+      const code = (error as { code?: unknown }).code;
+      const message = error instanceof Error ? error.message : '';
+      // Only the package itself missing, not one of its own dependencies.
+      if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(`'${packageName}'`)) {
+        throw new DriverMissingError(packageName, { cause: error });
+      }
+      throw error;
+    });
+    cache.set(packageName, loading);
+  }
+  return loading as Promise<T>;
+}
