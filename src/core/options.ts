@@ -11,7 +11,7 @@ import { InvalidOptionError } from './errors.js';
  * argument; returns a frozen object.
  */
 export function resolveOptions<T extends object>(defaults: T, input: Partial<T> | undefined): Readonly<T> {
-  const out: Record<string, unknown> = { ...defaults };
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   if (input) {
     for (const key of Object.keys(defaults)) {
       const value = (input as Record<string, unknown>)[key];

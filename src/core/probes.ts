@@ -1,0 +1,239 @@
+/**
+ * `createProbes`: the registry of checks, the app's state, and the one request path that
+ * every adapter uses.
+ */
+import type { Check, Checks } from './check.js';
+import type { JsonIdentity } from './format-json.js';
+import { fetchProbe } from './fetch.js';
+import { handleNode, type NodeRequestLike, type NodeResponseLike } from './handle.js';
+import { toLogger, type Logger } from './logger.js';
+import { expectBoolean, expectKnownKeys, expectPositiveNumber, expectString, resolveOptions } from './options.js';
+import { registerGroup, RESERVED_CHECK_NAMES, type RegisteredCheck } from './registry.js';
+import { overallStatus, type CheckReport, type ProbeName, type ProbeReport } from './report.js';
+import { respond, type ProbeEngine, type ProbeRequest, type ProbeResponse } from './respond.js';
+import { RouteTable, type ProbePaths } from './routes.js';
+import type { CheckResult, CheckRunner } from './runner.js';
+import { ProbeState } from './state.js';
+
+/** Options of {@link createProbes}. */
+export interface ProbesOptions {
+  /** Checks for `/livez` and `/healthz`. Keep them about the process itself: a database outage must not restart pods. @defaultValue none */
+  readonly liveness?: Checks;
+  /** Checks for `/readyz`: the dependencies without which the pod should get no traffic. @defaultValue none */
+  readonly readiness?: Checks;
+  /** Checks for `/startupz`. Latches once passed. @defaultValue the readiness checks */
+  readonly startup?: Checks;
+  /** Per-check timeout, within the kubelet's default 1 s probe timeout. @defaultValue `DEFAULTS.timeoutMs` (900) */
+  readonly timeoutMs?: number;
+  /** Endpoint paths; `[]` turns a probe's endpoint off. @defaultValue `/livez` `/healthz`, `/readyz`, `/startupz` */
+  readonly paths?: ProbePaths;
+  /** A prefix for every probe path, e.g. `/_health`. @defaultValue `""` */
+  readonly basePath?: string;
+  /** Readiness (and startup) fail with `[-]startup failed: not ready yet` until `markReady()`. @defaultValue false */
+  readonly manualReady?: boolean;
+  /** `false` replaces every reason with `reason withheld`, for endpoints reachable from outside. @defaultValue true */
+  readonly details?: boolean;
+  /** Where check state changes are logged (`console`, pino). @defaultValue false (silent) */
+  readonly logger?: Logger | false;
+  /** `serviceId` of the health+json output. */
+  readonly serviceId?: string;
+  /** `releaseId` of the health+json output. */
+  readonly releaseId?: string;
+  /** `version` of the health+json output. */
+  readonly version?: string;
+}
+
+/** Options of {@link Probes.check}. */
+export interface ProbeCheckOptions {
+  /** Check names to leave out of this run (`?exclude=`). */
+  readonly exclude?: Iterable<string>;
+}
+
+/** A running set of probes; see {@link createProbes}. */
+export interface Probes {
+  /** Runs a probe and returns its report (what the CLI and tests read). */
+  check(probe: ProbeName, options?: ProbeCheckOptions): Promise<ProbeReport>;
+  /** The core request path: a probe response, or `undefined` for the app's own requests. */
+  respond(request: ProbeRequest): Promise<ProbeResponse> | undefined;
+  /** Answers a node:http probe request and returns `true`, or returns `false` and leaves it alone. */
+  handle(req: NodeRequestLike, res: NodeResponseLike): boolean;
+  /** Answers a Web `Request` for a probe, or resolves to `undefined` for the app's own requests. */
+  fetch(request: Request): Promise<Response | undefined>;
+  /** Ends the starting state of `manualReady`. */
+  markReady(): void;
+  /** Fails liveness (and readiness) from now on, with `[-]broken failed: reason`: Kubernetes restarts the pod. */
+  markBroken(reason: string | Error): void;
+  /** Starts draining: readiness fails with `[-]shutdown failed: draining`; liveness does not. `gracefulShutdown` calls it. */
+  drain(): void;
+  /** Whether the app is ready (always true without `manualReady`). */
+  readonly ready: boolean;
+  /** Whether `drain()` was called. */
+  readonly draining: boolean;
+  /** Every probe path served. */
+  readonly paths: readonly string[];
+  /** Closes what the checks own (connections built from URLs, timers). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Defaults of {@link ProbesOptions}, in one place. */
+export const DEFAULTS = {
+  liveness: undefined as Checks | undefined,
+  readiness: undefined as Checks | undefined,
+  startup: undefined as Checks | undefined,
+  timeoutMs: 900,
+  paths: undefined as ProbePaths | undefined,
+  basePath: '',
+  manualReady: false,
+  details: true,
+  logger: false as Logger | false,
+  serviceId: undefined as string | undefined,
+  releaseId: undefined as string | undefined,
+  version: undefined as string | undefined,
+};
+
+/**
+ * Creates the probes of an app: liveness, readiness and startup checks, served at
+ * `/livez` `/healthz` `/readyz` `/startupz` by any adapter.
+ *
+ * Liveness never runs readiness checks (a database outage must not get pods restarted).
+ * Checks of one probe run concurrently, each bounded by its timeout; concurrent requests
+ * share one in-flight run of each check, so a burst of probes reaches the database once.
+ * Startup defaults to the readiness checks and latches once passed.
+ *
+ * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`, a `TypeError`) for an unknown
+ * option, a check that is neither a function nor a spec, a bad name, timeout or path.
+ *
+ * @example
+ * ```ts
+ * import http from 'node:http';
+ * import { createProbes } from 'shipshape';
+ * import { withProbes } from 'shipshape/node';
+ *
+ * const probes = createProbes({
+ *   readiness: { api: async () => { await fetch('http://127.0.0.1:9000/ping'); } },
+ * });
+ * http.createServer(withProbes(probes, (req, res) => res.end('hello'))).listen(3000);
+ * ```
+ */
+export function createProbes(options: ProbesOptions = {}): Probes {
+  return new ProbesInstance(options);
+}
+
+// --- internal ---
+
+class ProbesInstance implements Probes, ProbeEngine {
+  readonly routes: RouteTable;
+  readonly details: boolean;
+  readonly identity: JsonIdentity;
+  readonly #groups: Readonly<Record<ProbeName, readonly RegisteredCheck[]>>;
+  readonly #state: ProbeState;
+  readonly #closers: Set<() => unknown>;
+  #latched: ProbeReport | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(input: ProbesOptions) {
+    expectKnownKeys('options', input, Object.keys(DEFAULTS));
+    const options = resolveOptions(DEFAULTS, input);
+    expectPositiveNumber('timeoutMs', options.timeoutMs);
+    expectBoolean('manualReady', options.manualReady);
+    expectBoolean('details', options.details);
+    for (const key of ['serviceId', 'releaseId', 'version'] as const) {
+      if (options[key] !== undefined) expectString(key, options[key]);
+    }
+    if (typeof options.basePath !== 'string') expectString('basePath', options.basePath);
+    const logger = toLogger('logger', options.logger);
+    const context = { timeoutMs: options.timeoutMs, logger, runners: new Map<Check, Map<string, CheckRunner>>(), closers: new Set<() => unknown>() };
+    const readiness = registerGroup('readiness', options.readiness, context);
+    this.#groups = {
+      liveness: registerGroup('liveness', options.liveness, context),
+      readiness,
+      startup: options.startup === undefined ? readiness : registerGroup('startup', options.startup, context),
+    };
+    this.#closers = context.closers;
+    this.routes = new RouteTable(options.paths, options.basePath);
+    this.details = options.details;
+    this.identity = { serviceId: options.serviceId, releaseId: options.releaseId, version: options.version };
+    this.#state = new ProbeState(options.manualReady);
+    this.handle = this.handle.bind(this);
+    this.fetch = this.fetch.bind(this);
+  }
+
+  async check(probe: ProbeName, options: ProbeCheckOptions = {}): Promise<ProbeReport> {
+    const exclude = new Set(options.exclude ?? []);
+    if (probe === 'startup' && this.#latched && exclude.size === 0) return this.#latched;
+    const checks = this.#groups[probe];
+    if (!checks) throw new TypeError(`Expected a probe name (liveness, readiness, startup), got ${String(probe)}`);
+    const results = await Promise.all(checks.map((c) => (exclude.has(c.name) ? undefined : c.runner.result())));
+    const reports = checks.map((c, i) => toCheckReport(c, results[i]));
+    for (const line of this.#state.lines(probe)) reports.push(exclude.has(line.name) ? excludedReport(line.name) : line);
+    const known = new Set([...checks.map((c) => c.name), ...RESERVED_CHECK_NAMES]);
+    const report: ProbeReport = {
+      probe,
+      status: overallStatus(reports),
+      checks: reports,
+      unmatchedExcludes: [...exclude].filter((name) => !known.has(name)).sort(),
+    };
+    if (probe === 'startup' && exclude.size === 0 && report.status !== 'fail') this.#latched = report;
+    return report;
+  }
+
+  async checkOne(probe: ProbeName, name: string): Promise<CheckReport | undefined> {
+    const check = this.#groups[probe].find((c) => c.name === name);
+    return check && toCheckReport(check, await check.runner.result());
+  }
+
+  respond(request: ProbeRequest): Promise<ProbeResponse> | undefined {
+    return respond(this, request);
+  }
+
+  handle(req: NodeRequestLike, res: NodeResponseLike): boolean {
+    return handleNode(this, req, res);
+  }
+
+  fetch(request: Request): Promise<Response | undefined> {
+    return fetchProbe(this, request);
+  }
+
+  markReady(): void {
+    this.#state.markReady();
+  }
+  markBroken(reason: string | Error): void {
+    this.#state.markBroken(reason);
+  }
+  drain(): void {
+    this.#state.drain();
+  }
+  get ready(): boolean {
+    return this.#state.ready;
+  }
+  get draining(): boolean {
+    return this.#state.draining;
+  }
+  get paths(): readonly string[] {
+    return this.routes.paths();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= Promise.allSettled([...this.#closers].map((close) => Promise.resolve().then(close))).then(() => {});
+    return this.#closing;
+  }
+}
+
+function toCheckReport(check: RegisteredCheck, result: CheckResult | undefined): CheckReport {
+  if (!result) return excludedReport(check.name);
+  const { critical } = check.runner.settings;
+  return {
+    name: check.name,
+    status: result.ok ? 'pass' : critical ? 'fail' : 'warn',
+    excluded: false,
+    ...(result.reason === undefined ? {} : { reason: result.reason }),
+    time: result.time,
+    durationMs: result.durationMs,
+    observedValue: result.observation?.observedValue ?? Math.round(result.durationMs),
+    observedUnit: result.observation ? result.observation.observedUnit : 'ms',
+  } as CheckReport;
+}
+
+function excludedReport(name: string): CheckReport {
+  return { name, status: 'pass', excluded: true, time: new Date(), durationMs: 0 };
+}

@@ -1,0 +1,84 @@
+/**
+ * The one request path every adapter shares: a probe request (method, URL, Accept) in, a
+ * complete response (status, headers, body) out — or `undefined` when the request is the
+ * app's own. node:http, fetch, Express, Fastify, Koa, Hono and Nest only translate.
+ */
+import { formatJson, type JsonIdentity } from './format-json.js';
+import { formatText, formatTextCheck } from './format-text.js';
+import type { CheckReport, ProbeName, ProbeReport } from './report.js';
+import type { Route, RouteTable } from './routes.js';
+
+/** A request as the core needs it. `url` is the path and query (`/readyz?verbose`). */
+export interface ProbeRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly accept?: string | null | undefined;
+}
+
+/** A complete probe response. `body` is for GET; a HEAD response sends the headers only. */
+export interface ProbeResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** What `respond` needs of a probes instance. */
+export interface ProbeEngine {
+  readonly routes: RouteTable;
+  readonly details: boolean;
+  readonly identity: JsonIdentity;
+  check(probe: ProbeName, options: { exclude: readonly string[] }): Promise<ProbeReport>;
+  checkOne(probe: ProbeName, name: string): Promise<CheckReport | undefined>;
+}
+
+/** Answers a probe request, or returns `undefined` so the request goes on to the app. */
+export function respond(engine: ProbeEngine, request: ProbeRequest): Promise<ProbeResponse> | undefined {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
+  const url = request.url;
+  const q = url.indexOf('?');
+  const route = engine.routes.match(q === -1 ? url : url.slice(0, q));
+  if (!route) return undefined;
+  const query = q === -1 ? undefined : new URLSearchParams(url.slice(q + 1));
+  const json = query?.get('format') === 'json' || wantsJson(request.accept);
+  return answer(engine, route, query, json).catch(() => textResponse(500, 'internal error\n'));
+}
+
+// --- internal ---
+
+const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+const JSON_TYPE = 'application/health+json';
+
+async function answer(engine: ProbeEngine, route: Route, query: URLSearchParams | undefined, json: boolean): Promise<ProbeResponse> {
+  if (route.check !== undefined) {
+    const check = await engine.checkOne(route.probe, route.check);
+    if (!check) return textResponse(404, '404 page not found\n');
+    const report: ProbeReport = { probe: route.probe, status: check.status, checks: [check], unmatchedExcludes: [] };
+    return json ? jsonResponse(engine, report) : textResponse(statusOf(report), formatTextCheck(check, engine.details));
+  }
+  const report = await engine.check(route.probe, { exclude: query?.getAll('exclude') ?? [] });
+  if (json) return jsonResponse(engine, report);
+  const verbose = query?.has('verbose') ?? false;
+  return textResponse(statusOf(report), formatText(report, { word: route.word, verbose, details: engine.details }));
+}
+
+function wantsJson(accept: string | null | undefined): boolean {
+  return accept !== undefined && accept !== null && (accept.includes('application/health+json') || accept.includes('application/json'));
+}
+
+function statusOf(report: ProbeReport): number {
+  return report.status === 'fail' ? 503 : 200;
+}
+
+function textResponse(status: number, body: string): ProbeResponse {
+  return { status, body, headers: { 'content-type': TEXT_TYPE, 'content-length': String(Buffer.byteLength(body)), ...BASE_HEADERS } };
+}
+
+function jsonResponse(engine: ProbeEngine, report: ProbeReport): ProbeResponse {
+  const body = formatJson(report, engine.identity, engine.details);
+  return {
+    status: statusOf(report),
+    body,
+    headers: { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(body)), ...BASE_HEADERS },
+  };
+}

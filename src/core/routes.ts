@@ -1,0 +1,94 @@
+/**
+ * The probe endpoints' paths: defaults, validation, and matching a request path to a probe
+ * (`/readyz`), one of its checks (`/readyz/db`), or nothing (the app's own route).
+ */
+import { InvalidOptionError } from './errors.js';
+import { describe, expectKnownKeys } from './options.js';
+import type { ProbeName } from './report.js';
+
+/** Where each probe is served: a path, a list of paths, or `[]` to turn it off. */
+export interface ProbePaths {
+  readonly live?: string | readonly string[];
+  readonly ready?: string | readonly string[];
+  readonly startup?: string | readonly string[];
+}
+
+/** The endpoints of the Kubernetes API server, which the kubelet and people already know. */
+export const DEFAULT_PATHS = {
+  live: ['/livez', '/healthz'],
+  ready: ['/readyz'],
+  startup: ['/startupz'],
+} as const;
+
+const PROBE_OF = { live: 'liveness', ready: 'readiness', startup: 'startup' } as const satisfies Record<keyof ProbePaths, ProbeName>;
+
+/** A matched probe endpoint. */
+export interface Route {
+  readonly probe: ProbeName;
+  /** The path's last segment, the word of the closing line (`readyz check failed`). */
+  readonly word: string;
+  /** The check named after the path (`/readyz/db` → `db`), if any. */
+  readonly check?: string;
+}
+
+/** Matches request paths to probe endpoints. Built once; `match` is on every request's path. */
+export class RouteTable {
+  readonly #exact = new Map<string, Route>();
+
+  constructor(paths: ProbePaths | undefined, basePath: string) {
+    expectKnownKeys('paths', paths, Object.keys(PROBE_OF));
+    if (basePath !== '' && (!basePath.startsWith('/') || basePath.endsWith('/'))) {
+      throw new InvalidOptionError(`Expected \`basePath\` to be "" or a path starting with "/" and not ending with "/", got ${describe(basePath)}`);
+    }
+    for (const key of Object.keys(PROBE_OF) as (keyof ProbePaths)[]) {
+      for (const path of toList(`paths.${key}`, paths?.[key] ?? DEFAULT_PATHS[key])) {
+        const full = basePath + path;
+        if (this.#exact.has(full)) throw new InvalidOptionError(`The probe path ${describe(full)} is given twice in \`paths\``);
+        this.#exact.set(full, { probe: PROBE_OF[key], word: path.slice(path.lastIndexOf('/') + 1) });
+      }
+    }
+  }
+
+  /** The route for a request path (without its query), or `undefined` for the app's own paths. */
+  match(pathname: string): Route | undefined {
+    const exact = this.#exact.get(pathname);
+    if (exact) return exact;
+    // /readyz/NAME — names may contain "/", so try each "/" from the left
+    for (let slash = pathname.indexOf('/', 1); slash !== -1; slash = pathname.indexOf('/', slash + 1)) {
+      const route = this.#exact.get(pathname.slice(0, slash));
+      if (route) {
+        const check = safeDecode(pathname.slice(slash + 1));
+        return check ? { ...route, check } : route;
+      }
+    }
+    return undefined;
+  }
+
+  /** Every served path, for the README of a running app and for tests. */
+  paths(): string[] {
+    return [...this.#exact.keys()];
+  }
+}
+
+// --- internal ---
+
+function toList(name: string, value: unknown): readonly string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list)) {
+    throw new InvalidOptionError(`Expected \`${name}\` to be a path or an array of paths, got ${describe(value)}`);
+  }
+  for (const path of list) {
+    if (typeof path !== 'string' || !/^\/[^?#\s]*[^/?#\s]$/.test(path)) {
+      throw new InvalidOptionError(`Expected \`${name}\` paths to start with "/" (no query, no trailing "/"), got ${describe(path)}`);
+    }
+  }
+  return list as readonly string[];
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
