@@ -32,7 +32,7 @@ const secrets = new Set<string>();
 export function redact(text: string): string {
   let out = text
     .replace(URL_USERINFO, `$1${REDACTED}@`)
-    .replace(SECRET_PAIR, `$1$2${REDACTED}`)
+    .replace(SECRET_PAIR, (_, key: string, sep: string, value: string) => `${key}${sep}${quoted(value, REDACTED)}`)
     .replace(AUTH_SCHEME, `$1 ${REDACTED}`);
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
@@ -78,6 +78,12 @@ export function registerUrlSecrets(url: string | URL): void {
   for (const [key, value] of parsed.searchParams) {
     if (/password|passwd|pwd|token|secret|key/i.test(key)) registerSecret(value);
   }
+}
+
+/** Keeps the quotes of a quoted value: `"abc"` → `"***"`. */
+function quoted(value: string, replacement: string): string {
+  const quote = value[0];
+  return quote === '"' || quote === "'" ? `${quote}${replacement}${quote}` : replacement;
 }
 
 function safeDecode(value: string): string {

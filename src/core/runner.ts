@@ -100,7 +100,8 @@ function withTimeout(run: CheckFunction, timeoutMs: number): Promise<unknown> {
       controller.abort(timeoutError);
       reject(timeoutError);
     }, timeoutMs);
-    timer.unref();
+    // Not unref()ed: a probe in progress is work (the CLI's in-process probe would
+    // otherwise exit before its hanging check timed out). It lives at most timeoutMs.
     running.then(
       (value) => {
         clearTimeout(timer);
