@@ -1,0 +1,80 @@
+/**
+ * A TCP proxy in front of a real database, for failures that a refused port or a
+ * blackhole cannot stage: a connection that worked and then goes silent mid-query (a
+ * network partition), seen from both ends. `freeze()` stops forwarding in both directions
+ * without closing anything; `openConnections()` counts client connections still open.
+ */
+import net from 'node:net';
+
+export interface SqlProxy {
+  readonly port: number;
+  /** Stops forwarding bytes (both ways); sockets stay open, as in a partition. */
+  freeze(): void;
+  /** Forwards again. */
+  thaw(): void;
+  /** Destroys every connection at once (a reset, as when the server or a middlebox dies). */
+  reset(): void;
+  /** Client-side connections currently open on the proxy. */
+  openConnections(): number;
+  /** Resolves when every client connection has closed, or rejects after `timeoutMs`. */
+  waitForAllClosed(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSqlProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<SqlProxy> {
+  let frozen = false;
+  const clients = new Set<net.Socket>();
+  const upstreams = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    clients.add(client);
+    const upstream = net.connect({ host: targetHost, port: targetPort });
+    upstreams.add(upstream);
+    const forward = (from: net.Socket, to: net.Socket): void => {
+      from.on('data', (chunk) => {
+        if (!frozen) to.write(chunk);
+      });
+    };
+    forward(client, upstream);
+    forward(upstream, client);
+    const closeBoth = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', () => {});
+    upstream.on('error', () => {});
+    client.on('close', () => {
+      clients.delete(client);
+      closeBoth();
+    });
+    upstream.on('close', () => {
+      upstreams.delete(upstream);
+      if (!frozen) closeBoth();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    freeze: () => {
+      frozen = true;
+    },
+    thaw: () => {
+      frozen = false;
+    },
+    reset: () => {
+      for (const socket of [...clients, ...upstreams]) socket.destroy();
+    },
+    openConnections: () => clients.size,
+    async waitForAllClosed(timeoutMs = 2000) {
+      const deadline = Date.now() + timeoutMs;
+      while (clients.size > 0) {
+        if (Date.now() > deadline) throw new Error(`${clients.size} connection(s) still open on the proxy`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    async close() {
+      for (const socket of [...clients, ...upstreams]) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
