@@ -1,0 +1,268 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import * as redis6 from 'redis';
+import * as redis4 from 'redis4';
+import * as redis5 from 'redis5';
+import { redis } from '../../src/checks/redis.js';
+import type { CheckSpec } from '../../src/core/check.js';
+import { InvalidOptionError } from '../../src/core/errors.js';
+import { type ChildServer, startRedisServer } from '../_helpers/redis-server.js';
+import { runCheck } from '../_helpers/run-check.js';
+import { REDIS_URL, requireService } from '../_helpers/services.js';
+import { type Blackhole, refusedPort, startBlackhole } from '../_helpers/sockets.js';
+
+const TIMEOUT = 300;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: CheckSpec, ok: boolean, withinMs = 5000) {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const outcome = await runCheck(check, TIMEOUT);
+    if (outcome.ok === ok || Date.now() > deadline) return outcome;
+    await sleep(50);
+  }
+}
+
+/** Open client connections on a redis-server, ours excluded. */
+async function clientCount(port: number): Promise<number> {
+  const admin = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+  await admin.connect();
+  const list = (await admin.client('LIST')) as string;
+  await admin.quit();
+  return list.trim().split('\n').length - 1;
+}
+
+/** Makes a redis-server hold every command for `ms` (a hung server, for real). */
+async function pauseServer(port: number, ms: number): Promise<void> {
+  const admin = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+  await admin.connect();
+  await admin.call('CLIENT', 'PAUSE', String(ms), 'ALL');
+  admin.disconnect();
+}
+
+let blackhole: Blackhole;
+let extra: ChildServer;
+before(async () => {
+  blackhole = await startBlackhole();
+  extra = await startRedisServer();
+});
+after(async () => {
+  await blackhole.close();
+  await extra.kill();
+});
+
+describe('redis(url)', () => {
+  test('passes when PING answers PONG and reports the round trip in ms', async (t) => {
+    if (!(await requireService(t, 'redis', 6379))) return;
+    const check = redis(REDIS_URL);
+    try {
+      const outcome = await runCheck(check);
+      assert.equal(outcome.ok, true, outcome.reason);
+      assert.deepEqual(Object.keys(outcome.value as object), ['observedValue', 'observedUnit']);
+      assert.equal((outcome.value as { observedUnit: string }).observedUnit, 'ms');
+      assert.equal((await runCheck(check)).ok, true, 'the kept connection is reused');
+    } finally {
+      await check.close?.();
+    }
+  });
+
+  test('fails fast on a refused port with a short reason', async () => {
+    const port = await refusedPort();
+    const check = redis(`redis://127.0.0.1:${port}`);
+    const outcome = await runCheck(check, 2000);
+    check.close?.();
+    assert.equal(outcome.ok, false);
+    assert.match(outcome.reason ?? '', new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+    assert.ok(outcome.elapsedMs < 500, `took ${outcome.elapsedMs} ms`);
+  });
+
+  test('fails at the timeout on a blackhole and closes its socket', async () => {
+    const check = redis(`redis://127.0.0.1:${blackhole.port}`);
+    const outcome = await runCheck(check, TIMEOUT);
+    assert.equal(outcome.ok, false);
+    assert.equal(outcome.reason, `timed out after ${TIMEOUT} ms`);
+    assert.ok(outcome.elapsedMs < TIMEOUT + 50, `took ${outcome.elapsedMs} ms`);
+    await blackhole.waitForAllClosed(500);
+    check.close?.();
+  });
+
+  test('fails while the server is down and passes again after it restarts, without crashing', async () => {
+    const check = redis(`redis://127.0.0.1:${extra.port}`);
+    try {
+      assert.equal((await runCheck(check, TIMEOUT)).ok, true);
+      await extra.stop();
+      const down = await runCheck(check, TIMEOUT);
+      assert.equal(down.ok, false);
+      assert.match(down.reason ?? '', /ECONNREFUSED|ECONNRESET|closed/);
+      await extra.start();
+      const up = await until(check, true);
+      assert.equal(up.ok, true, up.reason);
+    } finally {
+      check.close?.();
+    }
+  });
+
+  test('keeps one connection and frees it on close(), which is idempotent', async () => {
+    const check = redis(`redis://127.0.0.1:${extra.port}`);
+    const before = await clientCount(extra.port);
+    await Promise.all([runCheck(check), runCheck(check)]);
+    assert.equal((await runCheck(check)).ok, true);
+    assert.equal(await clientCount(extra.port), before + 1);
+    await check.close?.();
+    await check.close?.();
+    await sleep(50);
+    assert.equal(await clientCount(extra.port), before);
+    const closed = await runCheck(check);
+    assert.equal(closed.ok, false);
+  });
+
+  test('a wrong password fails with a reason that shows neither password', async () => {
+    const secured = await startRedisServer({ requirepass: 'right-pw-123' });
+    const wrong = redis(`redis://:wrong-pw-456@127.0.0.1:${secured.port}`);
+    const right = redis(`redis://default:right-pw-123@127.0.0.1:${secured.port}`);
+    const none = redis(`redis://127.0.0.1:${secured.port}`);
+    try {
+      const failed = await runCheck(wrong);
+      assert.equal(failed.ok, false);
+      assert.match(failed.reason ?? '', /AUTH failed: WRONGPASS/);
+      assert.doesNotMatch(failed.reason ?? '', /wrong-pw-456|right-pw-123/);
+      assert.match((await runCheck(none)).reason ?? '', /NOAUTH/);
+      const passed = await runCheck(right);
+      assert.equal(passed.ok, true, passed.reason);
+    } finally {
+      for (const check of [wrong, right, none]) check.close?.();
+      await secured.kill();
+    }
+  });
+
+  test('rejects what is neither a client nor a redis URL, naming the supported clients', () => {
+    assert.throws(() => redis({} as never), (error: unknown) => {
+      assert.ok(error instanceof InvalidOptionError && error instanceof TypeError);
+      assert.match(error.message, /ioredis client, a node-redis client/);
+      return true;
+    });
+    assert.throws(() => redis('http://127.0.0.1:6379'), /redis:\/\/host/);
+    assert.throws(() => redis('not a url'), InvalidOptionError);
+  });
+});
+
+describe('redis(ioredis)', () => {
+  const clients: Redis[] = [];
+  const client = (options: ConstructorParameters<typeof Redis>[0] & object) => {
+    const made = new Redis({ host: '127.0.0.1', retryStrategy: () => 20, ...options });
+    made.on('error', () => {});
+    clients.push(made);
+    return made;
+  };
+  after(() => {
+    for (const made of clients) made.disconnect();
+  });
+
+  test('passes with a connected client', async (t) => {
+    if (!(await requireService(t, 'redis', 6379))) return;
+    const outcome = await runCheck(redis(client({ port: 6379, lazyConnect: true })));
+    assert.equal(outcome.ok, true, outcome.reason);
+  });
+
+  test('fails fast when the client is offline, without queueing a PING', async () => {
+    const port = await refusedPort();
+    const outcome = await runCheck(redis(client({ port })), TIMEOUT);
+    assert.equal(outcome.ok, false);
+    assert.match(outcome.reason ?? '', /redis client not connected \((connecting|reconnecting)\)/);
+    assert.ok(outcome.elapsedMs < 50, `took ${outcome.elapsedMs} ms`);
+  });
+
+  test('fails fast on a blackhole, where the client never gets ready', async () => {
+    const outcome = await runCheck(redis(client({ port: blackhole.port })), TIMEOUT);
+    assert.equal(outcome.ok, false);
+    assert.match(outcome.reason ?? '', /redis client not connected/);
+    assert.ok(outcome.elapsedMs < 50, `took ${outcome.elapsedMs} ms`);
+  });
+
+  test('returns at the timeout when a ready client gets no answer', async () => {
+    const app = client({ port: extra.port });
+    const check = redis(app);
+    assert.equal((await until(check, true)).ok, true);
+    await pauseServer(extra.port, 800);
+    const outcome = await runCheck(check, TIMEOUT);
+    assert.equal(outcome.ok, false);
+    assert.equal(outcome.reason, `timed out after ${TIMEOUT} ms`);
+    assert.ok(outcome.elapsedMs < TIMEOUT + 50, `took ${outcome.elapsedMs} ms`);
+    await sleep(600);
+  });
+
+  test('fails while the server restarts and passes once the client reconnects', async () => {
+    const app = client({ port: extra.port });
+    const check = redis(app);
+    assert.equal((await until(check, true)).ok, true);
+    await extra.stop();
+    assert.equal((await until(check, false)).ok, false);
+    await extra.start();
+    const up = await until(check, true);
+    assert.equal(up.ok, true, up.reason);
+  });
+});
+
+const NODE_REDIS = [
+  ['v4', redis4.createClient],
+  ['v5', redis5.createClient],
+  ['v6', redis6.createClient],
+] as const;
+
+for (const [version, createClient] of NODE_REDIS) {
+  describe(`redis(node-redis ${version})`, () => {
+    const clients: { destroy?: () => unknown; disconnect?: () => unknown; isOpen: boolean }[] = [];
+    const connect = (port: number, options: object = {}) => {
+      const made = createClient({ url: `redis://127.0.0.1:${port}`, socket: { reconnectStrategy: () => 20 }, ...options });
+      made.on('error', () => {});
+      clients.push(made as never);
+      made.connect().catch(() => {});
+      return made;
+    };
+    after(async () => {
+      for (const made of clients) if (made.isOpen) await (made.destroy ?? made.disconnect)?.call(made);
+    });
+
+    test('passes with a connected client', async (t) => {
+      if (!(await requireService(t, 'redis', 6379))) return;
+      const check = redis(connect(6379));
+      const outcome = await until(check, true);
+      assert.equal(outcome.ok, true, outcome.reason);
+    });
+
+    test('fails fast while the client is offline (its offline queue is not used)', async () => {
+      const outcome = await runCheck(redis(connect(await refusedPort())), TIMEOUT);
+      assert.equal(outcome.ok, false);
+      assert.match(outcome.reason ?? '', /redis client (not connected|is closed)/);
+      assert.ok(outcome.elapsedMs < 50, `took ${outcome.elapsedMs} ms`);
+    });
+
+    test('fails within the timeout on a blackhole', async () => {
+      const outcome = await runCheck(redis(connect(blackhole.port)), TIMEOUT);
+      assert.equal(outcome.ok, false);
+      assert.ok(outcome.elapsedMs < TIMEOUT + 50, `took ${outcome.elapsedMs} ms`);
+    });
+
+    test('returns at the timeout when a ready client gets no answer', async () => {
+      const check = redis(connect(extra.port));
+      assert.equal((await until(check, true)).ok, true);
+      await pauseServer(extra.port, 800);
+      const outcome = await runCheck(check, TIMEOUT);
+      assert.equal(outcome.ok, false);
+      assert.equal(outcome.reason, `timed out after ${TIMEOUT} ms`);
+      assert.ok(outcome.elapsedMs < TIMEOUT + 50, `took ${outcome.elapsedMs} ms`);
+      await sleep(600);
+    });
+
+    test('fails while the server restarts and passes once the client reconnects', async () => {
+      const check = redis(connect(extra.port));
+      assert.equal((await until(check, true)).ok, true);
+      await extra.stop();
+      assert.equal((await until(check, false)).ok, false);
+      await extra.start();
+      const up = await until(check, true);
+      assert.equal(up.ok, true, up.reason);
+    });
+  });
+}
