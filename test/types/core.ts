@@ -1,0 +1,34 @@
+/**
+ * Type tests, checked by `npm run typecheck` (never run): what must compile, and misuse
+ * that must not (`@ts-expect-error` fails the type check if the line compiles).
+ */
+import http from 'node:http';
+import { createProbes, NotReady, type CheckSpec, type ProbeReport } from '../../src/index.js';
+import { withProbes } from '../../src/adapters/node.js';
+
+const probes = createProbes({
+  readiness: {
+    fn: async (signal: AbortSignal) => {
+      if (signal.aborted) throw new NotReady('aborted');
+    },
+    spec: { run: () => undefined, timeoutMs: 100, critical: false, cacheMs: 1000 } satisfies CheckSpec,
+    measured: () => ({ observedValue: 3, observedUnit: 'ms' }),
+  },
+  paths: { live: '/l', ready: ['/r'], startup: [] },
+});
+const report: Promise<ProbeReport> = probes.check('readiness', { exclude: ['fn'] });
+void report;
+http.createServer(withProbes(probes, (req, res) => res.end(req.url)));
+const handled: boolean = probes.handle(new http.IncomingMessage(null as never), new http.ServerResponse(null as never));
+void handled;
+
+// @ts-expect-error — unknown probe group
+createProbes({ readyness: {} });
+// @ts-expect-error — timeoutMs is a number of milliseconds
+createProbes({ timeoutMs: '900' });
+// @ts-expect-error — a check spec needs run
+createProbes({ readiness: { db: { timeoutMs: 5 } } });
+// @ts-expect-error — probe names are liveness, readiness, startup
+void probes.check('ready');
+// @ts-expect-error — paths take strings
+createProbes({ paths: { ready: 5 } });
