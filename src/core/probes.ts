@@ -166,12 +166,11 @@ class ProbesInstance implements Probes, ProbeEngine {
     const results = await Promise.all(checks.map((c) => (exclude.has(c.name) ? undefined : c.runner.result())));
     const reports = checks.map((c, i) => toCheckReport(c, results[i]));
     for (const line of this.#state.lines(probe)) reports.push(exclude.has(line.name) ? excludedReport(line.name) : line);
-    const known = new Set([...checks.map((c) => c.name), ...RESERVED_CHECK_NAMES]);
     const report: ProbeReport = {
       probe,
       status: overallStatus(reports),
       checks: reports,
-      unmatchedExcludes: [...exclude].filter((name) => !known.has(name)).sort(),
+      unmatchedExcludes: exclude.size === 0 ? [] : unmatched(exclude, checks),
     };
     if (probe === 'startup' && exclude.size === 0 && report.status !== 'fail') this.#latched = report;
     return report;
@@ -222,16 +221,22 @@ class ProbesInstance implements Probes, ProbeEngine {
 function toCheckReport(check: RegisteredCheck, result: CheckResult | undefined): CheckReport {
   if (!result) return excludedReport(check.name);
   const { critical } = check.runner.settings;
+  // Without a measurement of its own, a check reports how long it took (SPEC §3's example).
+  const observation = result.observation ?? { observedValue: Math.round(result.durationMs), observedUnit: 'ms' };
   return {
     name: check.name,
     status: result.ok ? 'pass' : critical ? 'fail' : 'warn',
     excluded: false,
-    ...(result.reason === undefined ? {} : { reason: result.reason }),
+    reason: result.reason,
     time: result.time,
     durationMs: result.durationMs,
-    observedValue: result.observation?.observedValue ?? Math.round(result.durationMs),
-    observedUnit: result.observation ? result.observation.observedUnit : 'ms',
-  } as CheckReport;
+    observedValue: observation.observedValue,
+    observedUnit: observation.observedUnit,
+  };
+}
+
+function unmatched(exclude: ReadonlySet<string>, checks: readonly RegisteredCheck[]): string[] {
+  return [...exclude].filter((name) => !RESERVED_CHECK_NAMES.includes(name) && !checks.some((c) => c.name === name)).sort();
 }
 
 function excludedReport(name: string): CheckReport {

@@ -17,12 +17,12 @@ export interface CheckReport {
   readonly status: CheckStatus;
   readonly excluded: boolean;
   /** The short redacted reason when the check did not pass. */
-  readonly reason?: string;
+  readonly reason?: string | undefined;
   /** When the result was produced (a cached result keeps its own time). */
   readonly time: Date;
   readonly durationMs: number;
-  readonly observedValue?: number | string | boolean;
-  readonly observedUnit?: string;
+  readonly observedValue?: number | string | boolean | undefined;
+  readonly observedUnit?: string | undefined;
 }
 
 /** The result of one probe. */

@@ -34,6 +34,7 @@ export interface Route {
 /** Matches request paths to probe endpoints. Built once; `match` is on every request's path. */
 export class RouteTable {
   readonly #exact = new Map<string, Route>();
+  readonly #below: { readonly path: string; readonly route: Route }[] = [];
 
   constructor(paths: ProbePaths | undefined, basePath: string) {
     expectKnownKeys('paths', paths, Object.keys(PROBE_OF));
@@ -44,7 +45,9 @@ export class RouteTable {
       for (const path of toList(`paths.${key}`, paths?.[key] ?? DEFAULT_PATHS[key])) {
         const full = basePath + path;
         if (this.#exact.has(full)) throw new InvalidOptionError(`The probe path ${describe(full)} is given twice in \`paths\``);
-        this.#exact.set(full, { probe: PROBE_OF[key], word: path.slice(path.lastIndexOf('/') + 1) });
+        const route = { probe: PROBE_OF[key], word: path.slice(path.lastIndexOf('/') + 1) };
+        this.#exact.set(full, route);
+        this.#below.push({ path: full, route });
       }
     }
   }
@@ -53,11 +56,11 @@ export class RouteTable {
   match(pathname: string): Route | undefined {
     const exact = this.#exact.get(pathname);
     if (exact) return exact;
-    // /readyz/NAME — names may contain "/", so try each "/" from the left
-    for (let slash = pathname.indexOf('/', 1); slash !== -1; slash = pathname.indexOf('/', slash + 1)) {
-      const route = this.#exact.get(pathname.slice(0, slash));
-      if (route) {
-        const check = safeDecode(pathname.slice(slash + 1));
+    // /readyz/NAME: no allocation unless the path is below a probe path (this runs on
+    // every request the app serves, so it must cost next to nothing)
+    for (const { path, route } of this.#below) {
+      if (pathname.length > path.length && pathname.charCodeAt(path.length) === 47 /* / */ && pathname.startsWith(path)) {
+        const check = safeDecode(pathname.slice(path.length + 1));
         return check ? { ...route, check } : route;
       }
     }
