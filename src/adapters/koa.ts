@@ -1,0 +1,45 @@
+/**
+ * @module shipshape/koa
+ *
+ * The Koa adapter (Koa 2 and 3): `app.use(koaProbes(probes))`.
+ */
+import type { Middleware } from 'koa';
+import type { Probes } from '../core/probes.js';
+import { expectProbes } from './_expect-probes.js';
+
+/**
+ * Koa middleware that answers the probe endpoints and awaits `next()` for every other
+ * request, untouched.
+ *
+ * Use it first, before body parsers, authentication, rate limiters and routers: the kubelet
+ * sends no credentials. It answers through Koa's own response (`ctx.status`, `ctx.set`,
+ * `ctx.body`) rather than writing to `ctx.res` with `ctx.respond = false`, so Koa keeps
+ * doing what it does for every response: HEAD without a body, upstream middleware
+ * (timing, logging) seeing a normal response, and Koa's error handling.
+ *
+ * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) when `probes` is not a `createProbes()` result.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import { createProbes } from 'shipshape';
+ * import { koaProbes } from 'shipshape/koa';
+ *
+ * const probes = createProbes({ readiness: { api: async () => {} } });
+ * const app = new Koa();
+ * app.use(koaProbes(probes));
+ * app.use((ctx) => { ctx.body = 'hello'; });
+ * app.listen(3000);
+ * ```
+ */
+export function koaProbes(probes: Probes): Middleware {
+  expectProbes('probes', probes);
+  return async function koaProbes(ctx, next) {
+    const pending = probes.respond({ method: ctx.method, url: ctx.url, accept: ctx.get('accept') });
+    if (!pending) return next();
+    const response = await pending;
+    ctx.status = response.status;
+    ctx.set(response.headers);
+    ctx.body = response.body; // Koa omits it for HEAD and keeps Content-Length
+  };
+}
