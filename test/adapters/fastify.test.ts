@@ -57,7 +57,7 @@ it('declares itself as fastify-plugin does', () => {
 });
 
 it('refuses at register when probes is missing, and leaves the probes open at close', async () => {
-  await assert.rejects(Fastify().register(fastifyProbes, {} as never).ready(), { name: 'InvalidOptionError' });
+  await assert.rejects(async () => { await Fastify().register(fastifyProbes as never, {}).ready(); }, { name: 'InvalidOptionError' });
   let closed = 0;
   const probes = createProbes({ readiness: { a: { run: () => {}, close: () => { closed += 1; } } } });
   const app = Fastify();

@@ -9,7 +9,7 @@ import { describeAdapter, describePassThrough, describeProbesFirst, fetchAnswer 
 import { koaApp, listenNode } from '../_helpers/framework-apps.js';
 import http from 'node:http';
 
-for (const [name, Class] of [['Koa 3', Koa], ['Koa 2', Koa2 as unknown as typeof Koa]] as const) {
+for (const [name, Class] of [['Koa 3', Koa], ['Koa 2', Koa2]] as const) {
   describeAdapter(name, koaApp(Class));
   describeProbesFirst(name, koaApp(Class));
   describePassThrough(name, koaApp(Class));
