@@ -1,0 +1,66 @@
+/**
+ * The `tcp()` check: a TCP connection opens, and is closed again at once.
+ */
+import net from 'node:net';
+import type { CheckSpec, Observation } from '../core/check.js';
+import { InvalidOptionError } from '../core/errors.js';
+import { abortable } from '../core/internal/abortable.js';
+import { describe } from '../core/options.js';
+import { expectPort } from './_host-port.js';
+import { roundTrip } from './_round-trip.js';
+
+// No options object and no DEFAULTS: host and port are the whole target, and
+// timeoutMs/critical/cacheMs go on the CheckSpec (`{ ...tcp('db', 5432), critical: false }`).
+
+/**
+ * Checks that a TCP connection to `host:port` opens, closes it, and reports the time to
+ * connect in ms.
+ *
+ * For a dependency that has no protocol-level check here (a queue broker, an SMTP relay).
+ * Opening a connection proves the port listens, not that the service behind it works. A
+ * host name is tried on every address it resolves to, IPv4 and IPv6 (Node's
+ * `autoSelectFamily`, "Happy Eyeballs", RFC 8305), so `localhost` works whichever family
+ * the service binds. A connection that does not open by the timeout is destroyed.
+ *
+ * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) for an empty host or a port
+ *   outside 1–65535.
+ *
+ * @example
+ * ```ts
+ * import { createProbes, tcp } from 'shipshape';
+ * const probes = createProbes({ readiness: { broker: tcp('rabbitmq', 5672) } });
+ * ```
+ */
+export function tcp(host: string, port: number): CheckSpec {
+  if (typeof host !== 'string' || host.trim() === '') {
+    throw new InvalidOptionError(`Expected the \`tcp\` host to be a non-empty string, got ${describe(host)}`);
+  }
+  expectPort('tcp', port);
+  // `[::1]` as written in URLs is the address `::1`.
+  const address = host.trim().replace(/^\[(.*)\]$/, '$1');
+  return {
+    run: async function tcpConnect(signal: AbortSignal): Promise<Observation> {
+      signal.throwIfAborted();
+      const started = performance.now();
+      const socket = net.connect({ host: address, port, autoSelectFamily: true });
+      await abortable(opened(socket), signal, () => socket.destroy());
+      const observation = roundTrip(started);
+      socket.destroy();
+      return observation;
+    },
+  };
+}
+
+// --- internal ---
+
+function opened(socket: net.Socket): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      // Errors after the check is done (a reset racing our destroy) must not crash the app.
+      socket.on('error', () => {});
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}
