@@ -1,0 +1,140 @@
+// shipshape/nest on NestJS (the installed major) on its Express and Fastify platforms.
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import {
+  Controller, Get, Inject, Injectable, Module, UseGuards, UseInterceptors, UsePipes,
+  type CallHandler, type CanActivate, type NestInterceptor, type PipeTransform,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { expressProbes } from '../../src/adapters/express.js';
+import { SHIPSHAPE_PROBES, ShipshapeModule } from '../../src/adapters/nest.js';
+import type { Probes } from '../../src/core/probes.js';
+import { createProbes } from '../../src/index.js';
+import { describeAdapter, describePassThrough, describeProbesFirst, failingProbes, fetchAnswer } from '../_helpers/describe-adapter.js';
+import { nestApp, type NestPlatform } from '../_helpers/nest-apps.js';
+
+for (const platform of ['express', 'fastify'] as const) {
+  const name = `Nest (${platform} platform)`;
+  describeAdapter(name, nestApp(platform), { inProcess: platform === 'fastify' });
+  describeProbesFirst(name, nestApp(platform));
+  describePassThrough(name, nestApp(platform));
+}
+
+const calls: string[] = [];
+
+@Injectable()
+class DenyGuard implements CanActivate {
+  canActivate(): boolean {
+    calls.push('guard');
+    return false;
+  }
+}
+
+@Injectable()
+class ThrowingInterceptor implements NestInterceptor {
+  intercept(context: unknown, next: CallHandler): never {
+    calls.push('interceptor');
+    void next;
+    throw new Error('interceptor');
+  }
+}
+
+@Injectable()
+class ThrowingPipe implements PipeTransform {
+  transform(): never {
+    calls.push('pipe');
+    throw new Error('pipe');
+  }
+}
+
+/** The app's own routes at the probe paths, behind a guard, an interceptor and a pipe. */
+@Controller()
+@UseGuards(DenyGuard)
+@UseInterceptors(ThrowingInterceptor)
+@UsePipes(ThrowingPipe)
+class ShadowController {
+  @Get(['livez', 'readyz'])
+  shadow(): string {
+    calls.push('handler');
+    return 'shadow';
+  }
+}
+
+@Injectable()
+class UsesProbes {
+  constructor(@Inject(SHIPSHAPE_PROBES) readonly probes: Probes) {}
+}
+
+async function start(platform: NestPlatform, module: new () => unknown) {
+  const app = await NestFactory.create(module, platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false });
+  await app.listen(0, '127.0.0.1');
+  return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
+}
+
+for (const platform of ['express', 'fastify'] as const) {
+  describe(`Nest (${platform} platform): ShipshapeModule`, () => {
+    it('answers before guards, interceptors, pipes and the app routes at the same paths', async () => {
+      const probes = failingProbes();
+      @Module({ imports: [ShipshapeModule.forRoot({ probes })], controllers: [ShadowController], providers: [DenyGuard, ThrowingInterceptor, ThrowingPipe] })
+      class AppModule {}
+      const { app, base } = await start(platform, AppModule);
+      try {
+        calls.length = 0;
+        assert.deepEqual(pick(await fetchAnswer(`${base}/livez`)), [200, 'ok']);
+        assert.equal((await fetchAnswer(`${base}/readyz`)).status, 503);
+        assert.deepEqual(calls, []);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('exports the probes under SHIPSHAPE_PROBES to the whole app', async () => {
+      const probes = createProbes();
+      @Module({ providers: [UsesProbes] })
+      class FeatureModule {}
+      @Module({ imports: [ShipshapeModule.forRoot({ probes }), FeatureModule] })
+      class AppModule {}
+      const { app } = await start(platform, AppModule);
+      try {
+        assert.equal(app.get(UsesProbes).probes, probes);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+}
+
+it('on the Express platform, app.use(expressProbes(probes)) works too', async () => {
+  @Module({ controllers: [ShadowController], providers: [DenyGuard, ThrowingInterceptor, ThrowingPipe] })
+  class AppModule {}
+  const app = await NestFactory.create(AppModule, new ExpressAdapter(), { logger: false });
+  app.use(expressProbes(failingProbes()));
+  await app.listen(0, '127.0.0.1');
+  try {
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    assert.deepEqual(pick(await fetchAnswer(`${base}/livez`)), [200, 'ok']);
+    assert.equal((await fetchAnswer(`${base}/readyz`)).status, 503);
+  } finally {
+    await app.close();
+  }
+});
+
+it('installs nothing in an application context without HTTP', async () => {
+  @Module({ imports: [ShipshapeModule.forRoot({ probes: createProbes() })] })
+  class WorkerModule {}
+  const context = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+  assert.ok(context.get(SHIPSHAPE_PROBES));
+  await context.close();
+});
+
+it('forRoot refuses something that is not a probes instance', () => {
+  assert.throws(() => ShipshapeModule.forRoot({ probes: {} as never }), { name: 'InvalidOptionError' });
+});
+
+function pick(answer: { status: number; body: string }): [number, string] {
+  return [answer.status, answer.body];
+}
