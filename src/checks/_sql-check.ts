@@ -77,8 +77,17 @@ export function elapsedSince(started: number): Observation {
  * and what it received (its constructor name, never its contents).
  */
 export function unrecognizedClient(check: string, supported: string, received: unknown): InvalidOptionError {
-  return new InvalidOptionError(`Expected \`${check}()\` to get ${supported}; got ${describe(received)}`);
+  const error = new InvalidOptionError(`Expected \`${check}()\` to get ${supported}; got ${describe(received)}`);
+  Object.defineProperty(error, UNRECOGNIZED, { value: true });
+  return error;
 }
+
+/** Whether `error` came from {@link unrecognizedClient} (so `database()` may try the next check). */
+export function isUnrecognizedClient(error: unknown): boolean {
+  return error instanceof InvalidOptionError && (error as unknown as Record<symbol, unknown>)[UNRECOGNIZED] === true;
+}
+
+const UNRECOGNIZED = Symbol('shipshape.sql.unrecognized');
 
 /** Whether `value` has a method called `name`. */
 export function hasMethod(value: unknown, name: string): boolean {
