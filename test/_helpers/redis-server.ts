@@ -55,10 +55,23 @@ export class ChildServer {
   }
 }
 
-/** Starts a throwaway `redis-server` on a spare port (no persistence), optionally with a password. */
-export async function startRedisServer(options: { requirepass?: string } = {}): Promise<ChildServer> {
+export interface RedisServerOptions {
+  readonly requirepass?: string;
+  /** PEM files: the server then speaks TLS only, on `port`. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
+/** Starts a throwaway `redis-server` on a spare port (no persistence), optionally with a password or TLS. */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<ChildServer> {
   const port = await refusedPort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+  const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+  if (options.tls) {
+    const { cert, key } = options.tls;
+    args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key);
+    args.push('--tls-ca-cert-file', cert, '--tls-auth-clients', 'no');
+  } else {
+    args.push('--port', String(port));
+  }
   if (options.requirepass) args.push('--requirepass', options.requirepass);
   const server = new ChildServer('redis-server', args, port);
   await server.start();

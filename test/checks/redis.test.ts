@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis, type RedisOptions } from 'ioredis';
 import * as redis6 from 'redis';
@@ -144,6 +148,49 @@ describe('redis(url)', () => {
     });
     assert.throws(() => redis('http://127.0.0.1:6379'), /redis:\/\/host/);
     assert.throws(() => redis('not a url'), InvalidOptionError);
+  });
+});
+
+describe('redis(rediss://)', () => {
+  let dir: string;
+  let secure: ChildServer | undefined;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shipshape-tls-'));
+    // A throwaway self-signed certificate for localhost and 127.0.0.1.
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    secure = await startRedisServer({ tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') } });
+  });
+  after(async () => {
+    await secure?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('speaks TLS and verifies the certificate: an untrusted one fails', async () => {
+    const check = redis(`rediss://127.0.0.1:${secure?.port}`);
+    const outcome = await runCheck(check);
+    check.close?.();
+    assert.equal(outcome.reason, 'self-signed certificate');
+  });
+
+  test('passes when the CA is trusted (NODE_EXTRA_CA_CERTS), by IP and by host name', () => {
+    // NODE_EXTRA_CA_CERTS is read when Node starts, hence a child process.
+    const script = `
+      const { redis } = await import(${JSON.stringify(new URL('../../src/checks/redis.ts', import.meta.url).href)});
+      for (const host of ['127.0.0.1', 'localhost']) {
+        const check = redis('rediss://' + host + ':${secure?.port}');
+        const { observedUnit } = await check.run(AbortSignal.timeout(2000));
+        check.close();
+        console.log(host, observedUnit);
+      }`;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') },
+      encoding: 'utf8',
+    });
+    assert.equal(output, '127.0.0.1 ms\nlocalhost ms\n');
   });
 });
 
