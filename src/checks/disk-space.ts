@@ -5,11 +5,12 @@ import { statfs } from 'node:fs/promises';
 import type { CheckSpec, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
-import { describe, expectKnownKeys, expectNonNegativeNumber, expectString, resolveOptions } from '../core/options.js';
+import { describe, expectNonNegativeNumber, expectString, resolveOptions } from '../core/options.js';
 import { formatBytes } from './_bytes.js';
+import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
 
 /** Options of {@link diskSpace}. Give `minFreeBytes`, `maxUsedRatio` or both. */
-export interface DiskSpaceOptions {
+export interface DiskSpaceOptions extends CheckSpecOptions {
   /** A file or directory on the filesystem to watch (a volume's mount path). */
   readonly path: string;
   /**
@@ -25,7 +26,13 @@ export interface DiskSpaceOptions {
   readonly maxUsedRatio?: number;
 }
 
-const DEFAULTS = { path: '', minFreeBytes: 0, maxUsedRatio: 1 } as const satisfies Required<DiskSpaceOptions>;
+interface ResolvedDiskSpaceOptions {
+  readonly path: string;
+  readonly minFreeBytes: number;
+  readonly maxUsedRatio: number;
+}
+
+const DEFAULTS: ResolvedDiskSpaceOptions = { path: '', minFreeBytes: 0, maxUsedRatio: 1 };
 
 /**
  * Checks that the filesystem holding `path` has room left, and reports the free bytes.
@@ -45,9 +52,9 @@ const DEFAULTS = { path: '', minFreeBytes: 0, maxUsedRatio: 1 } as const satisfi
  * ```
  */
 export function diskSpace(options: DiskSpaceOptions): CheckSpec {
-  expectKnownKeys('options', options, Object.keys(DEFAULTS));
+  validateCheckOptions(options, Object.keys(DEFAULTS));
   if (options === undefined) throw new InvalidOptionError('Expected `diskSpace` options with a `path`, got `undefined`');
-  const settings = resolveOptions<Required<DiskSpaceOptions>>(DEFAULTS, options);
+  const settings = resolveOptions(DEFAULTS, options);
   expectString('path', settings.path);
   expectNonNegativeNumber('minFreeBytes', settings.minFreeBytes);
   const ratio = settings.maxUsedRatio;
@@ -58,8 +65,8 @@ export function diskSpace(options: DiskSpaceOptions): CheckSpec {
     throw new InvalidOptionError('Expected `minFreeBytes` or `maxUsedRatio` in the `diskSpace` options, got neither');
   }
   const { path, minFreeBytes, maxUsedRatio } = settings;
-  return {
-    run: async function diskSpaceCheck(signal: AbortSignal): Promise<Observation> {
+  return checkSpec(
+    async function diskSpaceCheck(signal: AbortSignal): Promise<Observation> {
       const stats = await abortable(statfs(path), signal);
       const free = stats.bavail * stats.bsize;
       const used = (stats.blocks - stats.bfree) * stats.bsize;
@@ -73,7 +80,8 @@ export function diskSpace(options: DiskSpaceOptions): CheckSpec {
       }
       return { observedValue: free, observedUnit: 'bytes' };
     },
-  };
+    options,
+  );
 }
 
 // --- internal ---

@@ -4,10 +4,11 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { CheckSpec, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
-import { describe, expectKnownKeys, expectPositiveNumber, resolveOptions } from '../core/options.js';
+import { describe, expectPositiveNumber, resolveOptions } from '../core/options.js';
+import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
 
 /** Options of {@link eventLoopDelay}. */
-export interface EventLoopDelayOptions {
+export interface EventLoopDelayOptions extends CheckSpecOptions {
   /** Fail when the p99 delay of the recent window is above this. Required. */
   readonly maxMs: number;
   /**
@@ -18,7 +19,7 @@ export interface EventLoopDelayOptions {
   readonly windowMs?: number;
 }
 
-const DEFAULTS: Omit<Required<EventLoopDelayOptions>, 'maxMs'> = { windowMs: 1000 };
+const DEFAULTS: { readonly windowMs: number } = { windowMs: 1000 };
 
 // perf_hooks samples the loop every `resolution` ms; 10 is Node's default, fine enough for
 // thresholds in the hundreds of milliseconds and cheap.
@@ -45,7 +46,7 @@ const RESOLUTION_MS = 10;
  * ```
  */
 export function eventLoopDelay(options: EventLoopDelayOptions): CheckSpec {
-  expectKnownKeys('options', options, ['maxMs', ...Object.keys(DEFAULTS)]);
+  validateCheckOptions(options, ['maxMs', ...Object.keys(DEFAULTS)]);
   const maxMs = options?.maxMs;
   if (typeof maxMs !== 'number' || !(maxMs > 0)) {
     throw new InvalidOptionError(`Expected \`maxMs\` of \`eventLoopDelay\` to be a positive number of milliseconds, got ${describe(maxMs)}`);
@@ -54,14 +55,15 @@ export function eventLoopDelay(options: EventLoopDelayOptions): CheckSpec {
   expectPositiveNumber('windowMs', windowMs);
   if (!Number.isFinite(windowMs)) throw new InvalidOptionError('Expected `windowMs` to be finite, got `Infinity`');
   const monitor = new DelayMonitor(windowMs);
-  return {
-    run: function eventLoopDelayCheck(): Observation {
+  return checkSpec(
+    function eventLoopDelayCheck(): Observation {
       const p99 = monitor.p99Ms();
       if (p99 > maxMs) throw new NotReady(`event loop delay p99 ${p99} ms, at most ${maxMs} ms allowed`);
       return { observedValue: p99, observedUnit: 'ms' };
     },
-    close: () => monitor.close(),
-  };
+    options,
+    () => monitor.close(),
+  );
 }
 
 // --- internal ---

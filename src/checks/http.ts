@@ -5,12 +5,13 @@ import nodeHttp from 'node:http';
 import nodeHttps from 'node:https';
 import type { CheckSpec, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
-import { describe, expectBoolean, expectKnownKeys, resolveOptions } from '../core/options.js';
+import { describe, expectBoolean, resolveOptions } from '../core/options.js';
 import { registerUrlSecrets } from '../core/redact.js';
+import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
 import { roundTrip } from './_round-trip.js';
 
 /** Options of {@link http}. */
-export interface HttpOptions {
+export interface HttpOptions extends CheckSpecOptions {
   /**
    * The status (or statuses) that pass. Without it, any 2xx or 3xx passes, as the kubelet
    * counts an HTTP probe.
@@ -58,12 +59,12 @@ const MAX_REDIRECTS = 10;
 export function http(url: string | URL, options?: HttpOptions): CheckSpec {
   registerUrlSecrets(url);
   const target = parseUrl('http', url);
-  expectKnownKeys('options', options, Object.keys(DEFAULTS));
+  validateCheckOptions(options, Object.keys(DEFAULTS));
   const settings = resolveOptions(DEFAULTS, options);
   const accepts = statusMatcher(settings.status);
   expectBoolean('followRedirects', settings.followRedirects);
-  return {
-    run: async function httpGet(signal: AbortSignal): Promise<Observation> {
+  return checkSpec(
+    async function httpGet(signal: AbortSignal): Promise<Observation> {
       const started = performance.now();
       let current = target;
       let answer = await get(current, signal);
@@ -76,7 +77,8 @@ export function http(url: string | URL, options?: HttpOptions): CheckSpec {
       if (!accepts.test(answer.status)) throw new NotReady(`HTTP ${answer.status}, expected ${accepts.text}`);
       return roundTrip(started);
     },
-  };
+    options,
+  );
 }
 
 // --- internal ---

@@ -6,6 +6,7 @@ import type { CheckSpec, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { describe } from '../core/options.js';
+import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
 import { formatHostPort, type HostPort, parseHostPort } from './_host-port.js';
 import { LineConnection } from './_line-connection.js';
 import { roundTrip } from './_round-trip.js';
@@ -20,8 +21,11 @@ export interface MemjsClientLike {
 /** What `memcached()` accepts: `"host:port,host:port"`, an array of `host:port`, or a memjs client. */
 export type MemcachedTarget = string | readonly string[] | MemjsClientLike;
 
-// No options object: the target says it all, and timeoutMs/critical/cacheMs go on the
-// CheckSpec. The port is memcached's registered one.
+/** Options of {@link memcached}: the per-check settings only; the target says the rest. */
+export type MemcachedOptions = CheckSpecOptions;
+
+// No DEFAULTS: every option is a CheckSpec field that falls back to createProbes'. The
+// port is memcached's registered one.
 const DEFAULT_PORT = 11211;
 const SUPPORTED = '"host:port,host:port", an array of "host:port" or a memjs client';
 
@@ -37,7 +41,7 @@ const SUPPORTED = '"host:port,host:port", an array of "host:port" or a memjs cli
  * failure and closes on `close()`. A memjs client is asked for its `stats`, once per server.
  *
  * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) for an empty list, a malformed
- *   address or an object that is no memjs client.
+ *   address, an object that is no memjs client or a bad option.
  *
  * @example
  * ```ts
@@ -45,10 +49,13 @@ const SUPPORTED = '"host:port,host:port", an array of "host:port" or a memjs cli
  * const probes = createProbes({ readiness: { cache: memcached('10.0.0.1:11211,10.0.0.2:11211') } });
  * ```
  */
-export function memcached(target: MemcachedTarget): CheckSpec {
-  if (typeof target === 'string') return serversCheck(parseList(target.split(',')));
-  if (Array.isArray(target)) return serversCheck(parseList(target));
-  if (isMemjs(target)) return { run: memjsCheck(target) };
+export function memcached(target: MemcachedTarget, options?: MemcachedOptions): CheckSpec {
+  validateCheckOptions(options);
+  if (typeof target === 'string' || Array.isArray(target)) {
+    const { run, close } = serversCheck(parseList(typeof target === 'string' ? target.split(',') : target));
+    return checkSpec(run, options, close);
+  }
+  if (isMemjs(target)) return checkSpec(memjsCheck(target), options);
   throw new InvalidOptionError(`Expected the \`memcached\` target to be ${SUPPORTED}, got ${describe(target)}`);
 }
 
@@ -78,10 +85,10 @@ function parseList(items: readonly unknown[]): HostPort[] {
   return servers;
 }
 
-function serversCheck(servers: readonly HostPort[]): CheckSpec {
+function serversCheck(servers: readonly HostPort[]): { run: (signal: AbortSignal) => Promise<Observation>; close: () => void } {
   const connections = servers.map((server) => new LineConnection({ server }));
   return {
-    async run(signal: AbortSignal): Promise<Observation> {
+    run: async function memcachedVersion(signal: AbortSignal): Promise<Observation> {
       const started = performance.now();
       const answers = await Promise.all(
         connections.map(async (connection, index): Promise<Failure | undefined> => {

@@ -3,11 +3,12 @@
  */
 import type { CheckSpec, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
-import { describe, expectKnownKeys } from '../core/options.js';
+import { describe } from '../core/options.js';
 import { formatBytes } from './_bytes.js';
+import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
 
 /** Options of {@link memoryHeap} and {@link memoryRss}. */
-export interface MemoryOptions {
+export interface MemoryOptions extends CheckSpecOptions {
   /** The ceiling in bytes; the check fails above it. Required: no default fits every app. */
   readonly maxBytes: number;
 }
@@ -33,7 +34,7 @@ export interface MemoryOptions {
  */
 export function memoryHeap(options: MemoryOptions): CheckSpec {
   const maxBytes = expectMaxBytes('memoryHeap', options);
-  return { run: ceiling('heap', maxBytes, () => process.memoryUsage().heapUsed) };
+  return checkSpec(ceiling('heap', maxBytes, () => process.memoryUsage().heapUsed), options);
 }
 
 /**
@@ -55,13 +56,13 @@ export function memoryHeap(options: MemoryOptions): CheckSpec {
  */
 export function memoryRss(options: MemoryOptions): CheckSpec {
   const maxBytes = expectMaxBytes('memoryRss', options);
-  return { run: ceiling('rss', maxBytes, () => process.memoryUsage.rss()) };
+  return checkSpec(ceiling('rss', maxBytes, () => process.memoryUsage.rss()), options);
 }
 
 // --- internal ---
 
 function expectMaxBytes(check: string, options: MemoryOptions | undefined): number {
-  expectKnownKeys('options', options, ['maxBytes']);
+  validateCheckOptions(options, ['maxBytes']);
   const maxBytes = options?.maxBytes;
   if (typeof maxBytes !== 'number' || !(maxBytes > 0)) {
     throw new InvalidOptionError(`Expected \`maxBytes\` of \`${check}\` to be a positive number of bytes, got ${describe(maxBytes)}`);

@@ -6,6 +6,7 @@ import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { describe } from '../core/options.js';
 import { registerUrlSecrets } from '../core/redact.js';
+import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
 import { formatHostPort } from './_host-port.js';
 import { LineConnection, ReplyError } from './_line-connection.js';
 import { roundTrip } from './_round-trip.js';
@@ -29,8 +30,10 @@ export interface NodeRedisClientLike {
 /** What `redis()` accepts: an ioredis or node-redis client, or a `redis://` / `rediss://` URL. */
 export type RedisTarget = IoRedisClientLike | NodeRedisClientLike | string | URL;
 
-// No options object: the target says it all, and timeoutMs/critical/cacheMs go on the
-// CheckSpec (`{ ...redis(url), critical: false }`). These are protocol constants.
+/** Options of {@link redis}: the per-check settings only; the target says the rest. */
+export type RedisOptions = CheckSpecOptions;
+
+// No DEFAULTS: every option is a CheckSpec field that falls back to createProbes'.
 const DEFAULT_PORT = 6379;
 const SUPPORTED = 'an ioredis client, a node-redis client (`redis` v4+) or a `redis://` / `rediss://` URL';
 
@@ -46,7 +49,7 @@ const SUPPORTED = 'an ioredis client, a node-redis client (`redis` v4+) or a `re
  * in the URL (`redis://user:pass@host`) are sent with `AUTH` and redacted from every reason.
  *
  * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) for an object that is no Redis
- *   client, or a malformed URL.
+ *   client, a malformed URL or a bad option.
  *
  * @example
  * ```ts
@@ -54,10 +57,15 @@ const SUPPORTED = 'an ioredis client, a node-redis client (`redis` v4+) or a `re
  * const probes = createProbes({ readiness: { cache: redis('redis://redis:6379') } });
  * ```
  */
-export function redis(target: RedisTarget): CheckSpec {
-  if (typeof target === 'string' || target instanceof URL) return urlCheck(target);
-  if (isIoRedis(target)) return { run: ioRedisCheck(target) };
-  if (isNodeRedis(target)) return { run: nodeRedisCheck(target) };
+export function redis(target: RedisTarget, options?: RedisOptions): CheckSpec {
+  if (typeof target === 'string' || target instanceof URL) registerUrlSecrets(target);
+  validateCheckOptions(options);
+  if (typeof target === 'string' || target instanceof URL) {
+    const { run, close } = urlCheck(target);
+    return checkSpec(run, options, close);
+  }
+  if (isIoRedis(target)) return checkSpec(ioRedisCheck(target), options);
+  if (isNodeRedis(target)) return checkSpec(nodeRedisCheck(target), options);
   throw new InvalidOptionError(`Expected the \`redis\` target to be ${SUPPORTED}, got ${describe(target)}`);
 }
 
@@ -105,8 +113,7 @@ function expectPong(reply: unknown): void {
 // A RESP `PING` over node:net needs no driver (zero dependencies, and the socket is ours
 // to destroy at the timeout); ioredis and node-redis would both need reconfiguring not to
 // queue offline, and to stay quiet on error events during a restart.
-function urlCheck(input: string | URL): CheckSpec {
-  registerUrlSecrets(input);
+function urlCheck(input: string | URL): { run: (signal: AbortSignal) => Promise<Observation>; close: () => void } {
   let url: URL;
   try {
     url = new URL(input);
@@ -136,7 +143,7 @@ function urlCheck(input: string | URL): CheckSpec {
     },
   });
   return {
-    async run(signal: AbortSignal): Promise<Observation> {
+    run: async function redisPing(signal: AbortSignal): Promise<Observation> {
       const started = performance.now();
       const [reply] = await connection.request(command(['PING']), 1, signal);
       if (reply !== '+PONG') throw new NotReady(`redis PING failed: ${replyText(reply)}`);

@@ -6,11 +6,14 @@ import type { CheckSpec, Observation } from '../core/check.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { describe } from '../core/options.js';
+import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
 import { expectPort } from './_host-port.js';
 import { roundTrip } from './_round-trip.js';
 
-// No options object and no DEFAULTS: host and port are the whole target, and
-// timeoutMs/critical/cacheMs go on the CheckSpec (`{ ...tcp('db', 5432), critical: false }`).
+/** Options of {@link tcp}: the per-check settings only; host and port say the rest. */
+export type TcpOptions = CheckSpecOptions;
+
+// No DEFAULTS: every option is a CheckSpec field that falls back to createProbes'.
 
 /**
  * Checks that a TCP connection to `host:port` opens, closes it, and reports the time to
@@ -22,8 +25,8 @@ import { roundTrip } from './_round-trip.js';
  * `autoSelectFamily`, "Happy Eyeballs", RFC 8305), so `localhost` works whichever family
  * the service binds. A connection that does not open by the timeout is destroyed.
  *
- * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) for an empty host or a port
- *   outside 1–65535.
+ * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) for an empty host, a port
+ *   outside 1–65535 or a bad option.
  *
  * @example
  * ```ts
@@ -31,15 +34,16 @@ import { roundTrip } from './_round-trip.js';
  * const probes = createProbes({ readiness: { broker: tcp('rabbitmq', 5672) } });
  * ```
  */
-export function tcp(host: string, port: number): CheckSpec {
+export function tcp(host: string, port: number, options?: TcpOptions): CheckSpec {
   if (typeof host !== 'string' || host.trim() === '') {
     throw new InvalidOptionError(`Expected the \`tcp\` host to be a non-empty string, got ${describe(host)}`);
   }
   expectPort('tcp', port);
+  validateCheckOptions(options);
   // `[::1]` as written in URLs is the address `::1`.
   const address = host.trim().replace(/^\[(.*)\]$/, '$1');
-  return {
-    run: async function tcpConnect(signal: AbortSignal): Promise<Observation> {
+  return checkSpec(
+    async function tcpConnect(signal: AbortSignal): Promise<Observation> {
       signal.throwIfAborted();
       const started = performance.now();
       const socket = net.connect({ host: address, port, autoSelectFamily: true });
@@ -48,7 +52,8 @@ export function tcp(host: string, port: number): CheckSpec {
       socket.destroy();
       return observation;
     },
-  };
+    options,
+  );
 }
 
 // --- internal ---

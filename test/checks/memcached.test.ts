@@ -114,6 +114,8 @@ describe('memcached(servers)', () => {
     assert.throws(() => memcached(''), /got no server/);
     assert.throws(() => memcached('cache:99999'), /port from 1 to 65535, got `"99999"`/);
     assert.throws(() => memcached('user:pw@cache:11211'), /memjs client for SASL/);
+    assert.throws(() => memcached('cache', { retries: 2 } as never), /Unknown option `retries`/);
+    assert.equal(memcached('cache', { timeoutMs: 250 }).timeoutMs, 250);
     assert.throws(() => memcached({} as never), (error: unknown) => {
       assert.ok(error instanceof InvalidOptionError && error instanceof TypeError);
       assert.match(error.message, /array of "host:port" or a memjs client, got an object/);

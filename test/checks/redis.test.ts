@@ -148,6 +148,8 @@ describe('redis(url)', () => {
     });
     assert.throws(() => redis('http://127.0.0.1:6379'), /redis:\/\/host/);
     assert.throws(() => redis('not a url'), InvalidOptionError);
+    assert.throws(() => redis(REDIS_URL, { cacheMs: -1 }), /`cacheMs` to be a number ≥ 0/);
+    assert.equal(redis(REDIS_URL, { critical: false }).critical, false);
   });
 });
 

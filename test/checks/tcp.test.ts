@@ -63,3 +63,12 @@ test('rejects an empty host and a bad port at construction', () => {
   assert.throws(() => tcp('db', 0), /`tcp` to have a port from 1 to 65535, got `0`/);
   assert.throws(() => tcp('db', '5432' as never), TypeError);
 });
+
+test('carries timeoutMs, critical and cacheMs onto the CheckSpec, validated', () => {
+  const spec = tcp('db', 5432, { timeoutMs: 500, critical: false, cacheMs: 1000 });
+  assert.deepEqual([spec.timeoutMs, spec.critical, spec.cacheMs], [500, false, 1000]);
+  assert.ok(Object.isFrozen(spec));
+  assert.equal('timeoutMs' in tcp('db', 5432), false, 'unset fields fall back to createProbes');
+  assert.throws(() => tcp('db', 5432, { timeoutMs: -1 }), /`timeoutMs` to be a positive number/);
+  assert.throws(() => tcp('db', 5432, { critical: 'no' as never }), /`critical` to be true or false/);
+});
