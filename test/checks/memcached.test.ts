@@ -110,6 +110,39 @@ describe('memcached(servers)', () => {
     assert.equal(await openConnections(extra.port), idle);
   });
 
+  test('retries once on a fresh connection when the kept one was reset while idle', async () => {
+    // A proxy in front of memcached that answers the next request on a kept connection
+    // with a TCP RST, as after a server's or a NAT's silent restart.
+    let resetNext = false;
+    let accepted = 0;
+    const proxy = net.createServer((client) => {
+      accepted += 1;
+      const backend = net.connect({ host: '127.0.0.1', port: extra.port });
+      backend.on('error', () => {});
+      client.on('error', () => {});
+      backend.on('data', (chunk) => client.write(chunk));
+      client.on('data', (chunk) => {
+        if (!resetNext) return void backend.write(chunk);
+        resetNext = false;
+        backend.destroy();
+        client.resetAndDestroy();
+      });
+      client.on('close', () => backend.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const check = memcached(`127.0.0.1:${(proxy.address() as net.AddressInfo).port}`);
+    try {
+      assert.equal((await runCheck(check)).ok, true);
+      resetNext = true;
+      const outcome = await runCheck(check);
+      assert.equal(outcome.ok, true, outcome.reason);
+      assert.equal(accepted, 2);
+    } finally {
+      check.close?.();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
   test('rejects malformed servers and unknown objects at construction', () => {
     assert.throws(() => memcached(''), /got no server/);
     assert.throws(() => memcached('cache:99999'), /port from 1 to 65535, got `"99999"`/);
