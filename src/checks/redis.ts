@@ -125,8 +125,8 @@ function urlCheck(input: string | URL): { run: (signal: AbortSignal) => Promise<
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = url.port === '' ? DEFAULT_PORT : Number(url.port);
-  const password = decodeURIComponent(url.password);
-  const username = decodeURIComponent(url.username);
+  const password = decode(url.password);
+  const username = decode(url.username);
   const connection = new LineConnection({
     server: { host, port, label: formatHostPort(host, port) },
     tls: url.protocol === 'rediss:',
@@ -151,6 +151,14 @@ function urlCheck(input: string | URL): { run: (signal: AbortSignal) => Promise<
     },
     close: () => connection.close(),
   };
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a stray "%" is taken as written, as WHATWG URL parsing does
+  }
 }
 
 /** A RESP array of bulk strings: safe for passwords with spaces or quotes. */
