@@ -12,6 +12,7 @@ import type { DynamicModule } from '@nestjs/common';
 import type { Probes } from '../core/probes.js';
 import { expectProbes } from './_expect-probes.js';
 import { expressProbes } from './express.js';
+import { probesHook } from './_fastify-hook.js';
 
 /** Options of {@link ShipshapeModule.forRoot}. */
 export interface ShipshapeModuleOptions {
@@ -71,9 +72,23 @@ export class ShipshapeModule {
 
 const INSTALLED = Symbol('shipshape.installed');
 
+interface HttpAdapterLike {
+  use(handler: unknown): unknown;
+  getType(): string;
+  getInstance(): { addHook(name: 'onRequest', hook: unknown): unknown };
+}
+
 /** Runs while the module graph is instantiated, before main.ts can call `app.use()`. */
 function install(host: HttpAdapterHost, probes: Probes): boolean {
-  const adapter = host.httpAdapter as { use(handler: unknown): unknown } | undefined;
-  adapter?.use(expressProbes(probes)); // ExpressAdapter: app.use; FastifyAdapter: middie's use (raw req/res)
-  return adapter !== undefined;
+  const adapter = host.httpAdapter as HttpAdapterLike | undefined;
+  if (!adapter) return false;
+  try {
+    adapter.use(expressProbes(probes)); // ExpressAdapter: app.use; FastifyAdapter: middie's use (raw req/res)
+  } catch (error) {
+    // a FastifyAdapter whose middie is not registered yet throws here: answer in a Fastify
+    // onRequest hook instead, which runs before middie's once middie is registered
+    if (adapter.getType() !== 'fastify') throw error;
+    adapter.getInstance().addHook('onRequest', probesHook(probes));
+  }
+  return true;
 }

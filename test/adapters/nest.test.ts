@@ -123,6 +123,27 @@ it('on the Express platform, app.use(expressProbes(probes)) works too', async ()
   }
 });
 
+it('answers in a Fastify onRequest hook when the Fastify platform cannot take middleware yet', async () => {
+  class EarlyFastifyAdapter extends FastifyAdapter {
+    override use(): never {
+      throw new TypeError('this.instance.use is not a function'); // a FastifyAdapter before middie is registered
+    }
+  }
+  @Module({ imports: [ShipshapeModule.forRoot({ probes: failingProbes() })], controllers: [ShadowController], providers: [DenyGuard, ThrowingInterceptor, ThrowingPipe] })
+  class AppModule {}
+  const app = await NestFactory.create(AppModule, new EarlyFastifyAdapter(), { logger: false });
+  await app.listen(0, '127.0.0.1');
+  try {
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    calls.length = 0;
+    assert.deepEqual(pick(await fetchAnswer(`${base}/livez`)), [200, 'ok']);
+    assert.equal((await fetchAnswer(`${base}/readyz`, { method: 'HEAD' })).status, 503);
+    assert.deepEqual(calls, []);
+  } finally {
+    await app.close();
+  }
+});
+
 it('installs nothing in an application context without HTTP', async () => {
   @Module({ imports: [ShipshapeModule.forRoot({ probes: createProbes() })] })
   class WorkerModule {}
