@@ -5,7 +5,7 @@
  */
 export { createProbes } from './core/probes.js';
 export type { Probes, ProbesOptions, ProbeCheckOptions } from './core/probes.js';
-export type { Check, Checks, CheckFunction, CheckSpec, CheckStatus, Observation } from './core/check.js';
+export type { Check, Checks, CheckFunction, CheckSpec, CheckSpecOptions, CheckStatus, Observation } from './core/check.js';
 export type { CheckReport, ProbeName, ProbeReport } from './core/report.js';
 export type { ProbeRequest, ProbeResponse } from './core/respond.js';
 export type { ProbePaths } from './core/routes.js';
@@ -23,3 +23,27 @@ export {
 } from './core/errors.js';
 export type { ShipshapeErrorCode } from './core/errors.js';
 export { redact, registerSecret, registerUrlSecrets } from './core/redact.js';
+
+export { postgres } from './checks/postgres.js';
+export type { PostgresOptions, PostgresClient, PgPoolLike, PgPoolClientLike, PgClientLike, PostgresJsLike } from './checks/postgres.js';
+export { mysql } from './checks/mysql.js';
+export type { MysqlOptions, MysqlClient, Mysql2PromisePoolLike, Mysql2PromiseConnectionLike, Mysql2CallbackLike } from './checks/mysql.js';
+export { sqlite } from './checks/sqlite.js';
+export type { SqliteOptions, SqliteClient, SqliteDatabaseLike } from './checks/sqlite.js';
+export { database } from './checks/database.js';
+export type { DatabaseOptions, DatabaseClient } from './checks/database.js';
+export { redis } from './checks/redis.js';
+export type { RedisOptions, RedisTarget, IoRedisClientLike, NodeRedisClientLike } from './checks/redis.js';
+export { memcached } from './checks/memcached.js';
+export type { MemcachedOptions, MemcachedTarget, MemjsClientLike } from './checks/memcached.js';
+export { http } from './checks/http.js';
+export type { HttpOptions } from './checks/http.js';
+export { tcp } from './checks/tcp.js';
+export type { TcpOptions } from './checks/tcp.js';
+export { diskSpace } from './checks/disk-space.js';
+export type { DiskSpaceOptions } from './checks/disk-space.js';
+export { memoryHeap, memoryRss } from './checks/memory.js';
+export type { MemoryOptions } from './checks/memory.js';
+export { eventLoopDelay } from './checks/event-loop-delay.js';
+export type { EventLoopDelayOptions } from './checks/event-loop-delay.js';
+

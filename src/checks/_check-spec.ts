@@ -1,20 +1,9 @@
 /**
- * The per-check settings every non-SQL built-in check takes in its options
+ * The per-check settings every built-in check takes in its options
  * (`redis(url, { critical: false })`), and how the checks assemble their `CheckSpec`.
- * Same keys and rules as the SQL checks' `SqlCheckOptions` (`_sql-check.ts`).
  */
-import type { CheckFunction, CheckSpec } from '../core/check.js';
+import type { CheckFunction, CheckSpec, CheckSpecOptions } from '../core/check.js';
 import { expectBoolean, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber } from '../core/options.js';
-
-/** Options every built-in check takes: they become the fields of the returned `CheckSpec`. */
-export interface CheckSpecOptions {
-  /** This check's timeout in milliseconds. @defaultValue the `timeoutMs` of `createProbes` */
-  readonly timeoutMs?: number;
-  /** A failing non-critical check is reported as `warn`. @defaultValue true (see `CheckSpec`) */
-  readonly critical?: boolean;
-  /** Reuse a finished result for this many milliseconds. @defaultValue 0 (see `CheckSpec`) */
-  readonly cacheMs?: number;
-}
 
 /** The keys of {@link CheckSpecOptions}. */
 export const CHECK_SPEC_OPTION_KEYS = ['timeoutMs', 'critical', 'cacheMs'] as const;
@@ -34,7 +23,7 @@ export function validateCheckOptions(options: unknown, ownKeys: readonly string[
 }
 
 /** A frozen `CheckSpec`: `run`, the spec options that were given, and `close` if any. */
-export function checkSpec(run: CheckFunction, options: CheckSpecOptions | undefined, close?: () => void): CheckSpec {
+export function checkSpec(run: CheckFunction, options: CheckSpecOptions | undefined, close?: () => unknown): CheckSpec {
   const spec: { -readonly [K in keyof CheckSpec]: CheckSpec[K] } = { run };
   for (const key of CHECK_SPEC_OPTION_KEYS) {
     const value = options?.[key];

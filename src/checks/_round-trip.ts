@@ -7,3 +7,10 @@ import type { Observation } from '../core/check.js';
 export function roundTrip(started: number): Observation {
   return { observedValue: Math.round((performance.now() - started) * 10) / 10, observedUnit: 'ms' };
 }
+
+/** Runs `query` and resolves to its round trip as an `Observation`. */
+export async function timed(query: () => unknown): Promise<Observation> {
+  const started = performance.now();
+  await query();
+  return roundTrip(started);
+}

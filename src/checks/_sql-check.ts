@@ -1,75 +1,25 @@
 /**
- * What the SQL checks (`postgres`, `mysql`, `sqlite`, `database`) share: their common
- * options, how they assemble a {@link CheckSpec}, how they measure a round trip, and the
- * error for a client none of them recognizes.
+ * What the SQL checks (`postgres`, `mysql`, `sqlite`, `database`) share: how they
+ * assemble a {@link CheckSpec}, duck typing, and the error for a client none of them
+ * recognizes.
  */
-import type { CheckSpec, Observation } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError } from '../core/errors.js';
-import {
-  describe,
-  expectBoolean,
-  expectKnownKeys,
-  expectNonNegativeNumber,
-  expectPositiveNumber,
-} from '../core/options.js';
-
-/** Options every SQL check takes: they become the fields of the returned `CheckSpec`. */
-export interface SqlCheckOptions {
-  /** This check's timeout in milliseconds. @defaultValue the `timeoutMs` of `createProbes` */
-  readonly timeoutMs?: number;
-  /** A failing non-critical check is reported as `warn`. @defaultValue true (see `CheckSpec`) */
-  readonly critical?: boolean;
-  /** Reuse a finished result for this many milliseconds. @defaultValue 0 (see `CheckSpec`) */
-  readonly cacheMs?: number;
-}
-
-/** The keys of {@link SqlCheckOptions}. */
-export const SQL_CHECK_KEYS = ['timeoutMs', 'critical', 'cacheMs'] as const;
+import { describe } from '../core/options.js';
+import { checkSpec } from './_check-spec.js';
 
 /**
- * Validates `options` (keys from {@link SQL_CHECK_KEYS} plus `extraKeys`) at construction.
- * Unset fields stay unset, so the probe-wide settings apply.
- *
- * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) naming the option.
- */
-export function validateSqlOptions(options: unknown, extraKeys: readonly string[] = []): void {
-  expectKnownKeys('options', options, [...SQL_CHECK_KEYS, ...extraKeys]);
-  const given = (options ?? {}) as SqlCheckOptions;
-  if (given.timeoutMs !== undefined) expectPositiveNumber('timeoutMs', given.timeoutMs);
-  if (given.critical !== undefined) expectBoolean('critical', given.critical);
-  if (given.cacheMs !== undefined) expectNonNegativeNumber('cacheMs', given.cacheMs);
-}
-
-/**
- * Builds the frozen `CheckSpec` of an SQL check: `run` (named after the check, for stack
- * traces), the given spec options, `close`.
+ * Builds the frozen `CheckSpec` of an SQL check, its `run` named after the check (for stack
+ * traces).
  */
 export function sqlCheckSpec(
   name: string,
   run: (signal: AbortSignal) => Promise<Observation>,
-  options: SqlCheckOptions | undefined,
+  options: CheckSpecOptions | undefined,
   close?: () => Promise<void>,
 ): CheckSpec {
   Object.defineProperty(run, 'name', { value: name });
-  const spec: { -readonly [K in keyof CheckSpec]: CheckSpec[K] } = { run };
-  for (const key of SQL_CHECK_KEYS) {
-    const value = options?.[key];
-    if (value !== undefined) (spec as Record<string, unknown>)[key] = value;
-  }
-  if (close) spec.close = close;
-  return Object.freeze(spec);
-}
-
-/** Runs `query` and resolves to its duration as an `Observation` in milliseconds. */
-export async function timed(query: () => unknown): Promise<Observation> {
-  const started = performance.now();
-  await query();
-  return elapsedSince(started);
-}
-
-/** The time since `started` (a `performance.now()` value) as an `Observation`. */
-export function elapsedSince(started: number): Observation {
-  return { observedValue: Math.round((performance.now() - started) * 100) / 100, observedUnit: 'ms' };
+  return checkSpec(run, options, close);
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import type { Observation } from '../core/check.js';
 import { abortable } from '../core/internal/abortable.js';
-import { elapsedSince } from './_sql-check.js';
+import { roundTrip } from './_round-trip.js';
 
 /** How one driver opens, queries and frees a connection. */
 export interface ConnectionDriver<M, C> {
@@ -62,7 +62,7 @@ export class OwnedConnection<M, C> {
         signal,
         discard,
       );
-      return elapsedSince(started);
+      return roundTrip(started);
     } catch (error) {
       // Whatever failed (refused, reset, killed by the server, timed out), the next run
       // starts from a fresh connection rather than guessing whether this one recovered.

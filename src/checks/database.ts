@@ -2,18 +2,20 @@
  * The `database` check: `SELECT 1` through an ORM or query builder's own raw-query API, or
  * any client or URL the `postgres`, `mysql` and `sqlite` checks accept.
  */
-import type { CheckSpec } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions } from '../core/check.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { loadDriver } from '../core/internal/load-driver.js';
-import { isUnrecognizedClient, hasMethod, hasMethods, sqlCheckSpec, timed, unrecognizedClient, validateSqlOptions, type SqlCheckOptions } from './_sql-check.js';
+import { validateCheckOptions } from './_check-spec.js';
+import { timed } from './_round-trip.js';
+import { isUnrecognizedClient, hasMethod, hasMethods, sqlCheckSpec, unrecognizedClient } from './_sql-check.js';
 import { SQL_URL_SCHEMES, schemeOf } from './_sql-url.js';
 import { mysql } from './mysql.js';
 import { postgres } from './postgres.js';
 import { sqlite } from './sqlite.js';
 
 /** Options of {@link database}. */
-export interface DatabaseOptions extends SqlCheckOptions {}
+export interface DatabaseOptions extends CheckSpecOptions {}
 
 /**
  * What {@link database} accepts: a Prisma, Knex, Kysely, Drizzle, TypeORM `DataSource`,
@@ -51,7 +53,7 @@ const SUPPORTED =
  * ```
  */
 export function database(client: DatabaseClient, options?: DatabaseOptions): CheckSpec {
-  validateSqlOptions(options);
+  validateCheckOptions(options);
   if (typeof client === 'string') return fromUrl(client, options);
   for (const orm of ORMS) {
     if (orm.recognize(client)) {

@@ -2,12 +2,12 @@
  * The `diskSpace()` check: a filesystem has enough room left.
  */
 import { statfs } from 'node:fs/promises';
-import type { CheckSpec, Observation } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { describe, expectNonNegativeNumber, expectString, resolveOptions } from '../core/options.js';
 import { formatBytes } from './_bytes.js';
-import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
+import { checkSpec, validateCheckOptions } from './_check-spec.js';
 
 /** Options of {@link diskSpace}. Give `minFreeBytes`, `maxUsedRatio` or both. */
 export interface DiskSpaceOptions extends CheckSpecOptions {

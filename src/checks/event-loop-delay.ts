@@ -2,10 +2,10 @@
  * The `eventLoopDelay()` check: the event loop keeps turning (for liveness).
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { CheckSpec, Observation } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { describe, expectPositiveNumber, resolveOptions } from '../core/options.js';
-import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
+import { checkSpec, validateCheckOptions } from './_check-spec.js';
 
 /** Options of {@link eventLoopDelay}. */
 export interface EventLoopDelayOptions extends CheckSpecOptions {

@@ -3,11 +3,11 @@
  */
 import nodeHttp from 'node:http';
 import nodeHttps from 'node:https';
-import type { CheckSpec, Observation } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { describe, expectBoolean, resolveOptions } from '../core/options.js';
 import { registerUrlSecrets } from '../core/redact.js';
-import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
+import { checkSpec, validateCheckOptions } from './_check-spec.js';
 import { roundTrip } from './_round-trip.js';
 
 /** Options of {@link http}. */

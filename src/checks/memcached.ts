@@ -2,11 +2,11 @@
  * The `memcached()` check: every server of the list answers, as in the seed package
  * (django-kubernetes' `MemcachedProbe` requires all servers to respond).
  */
-import type { CheckSpec, Observation } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { describe } from '../core/options.js';
-import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
+import { checkSpec, validateCheckOptions } from './_check-spec.js';
 import { formatHostPort, type HostPort, parseHostPort } from './_host-port.js';
 import { LineConnection } from './_line-connection.js';
 import { roundTrip } from './_round-trip.js';

@@ -1,11 +1,11 @@
 /**
  * The `memoryHeap()` and `memoryRss()` checks: the process stays below a memory ceiling.
  */
-import type { CheckSpec, Observation } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { describe } from '../core/options.js';
 import { formatBytes } from './_bytes.js';
-import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
+import { checkSpec, validateCheckOptions } from './_check-spec.js';
 
 /** Options of {@link memoryHeap} and {@link memoryRss}. */
 export interface MemoryOptions extends CheckSpecOptions {

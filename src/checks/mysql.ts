@@ -2,23 +2,17 @@
  * The `mysql` check: `SELECT 1` through the app's `mysql2` pool or connection (promise or
  * callback API), or a connection of its own built from a `mysql://`/`mariadb://` URL.
  */
-import type { CheckSpec, Observation } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { abortable } from '../core/internal/abortable.js';
 import { loadDriver } from '../core/internal/load-driver.js';
 import { OwnedConnection } from './_sql-connection.js';
-import {
-  elapsedSince,
-  hasMethods,
-  sqlCheckSpec,
-  timed,
-  unrecognizedClient,
-  validateSqlOptions,
-  type SqlCheckOptions,
-} from './_sql-check.js';
+import { validateCheckOptions } from './_check-spec.js';
+import { roundTrip, timed } from './_round-trip.js';
+import { hasMethods, sqlCheckSpec, unrecognizedClient } from './_sql-check.js';
 import { SQL_URL_SCHEMES, parseSqlUrl } from './_sql-url.js';
 
 /** Options of {@link mysql}. */
-export interface MysqlOptions extends SqlCheckOptions {}
+export interface MysqlOptions extends CheckSpecOptions {}
 
 /** A `mysql2/promise` connection or pool connection (the parts the check uses). */
 export interface Mysql2PromiseConnectionLike {
@@ -72,7 +66,7 @@ const SUPPORTED = 'a `mysql2` pool or connection (promise or callback API), or a
  * ```
  */
 export function mysql(client: MysqlClient, options?: MysqlOptions): CheckSpec {
-  validateSqlOptions(options);
+  validateCheckOptions(options);
   if (typeof client === 'string') {
     parseSqlUrl('mysql', 'mysql', client);
     const owned = new OwnedConnection(mysqlUrlDriver(client));
@@ -116,7 +110,7 @@ async function queryPool(pool: Mysql2PromisePoolLike, signal: AbortSignal): Prom
   };
   try {
     await abortable(connection.query('SELECT 1'), signal, destroy);
-    return elapsedSince(started);
+    return roundTrip(started);
   } catch (error) {
     if (!done) destroy();
     throw error;

@@ -2,24 +2,18 @@
  * The `postgres` check: `SELECT 1` through the app's `pg` Pool or Client, its postgres.js
  * `sql`, or a connection of its own built from a URL.
  */
-import type { CheckSpec } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions } from '../core/check.js';
 import { abortable } from '../core/internal/abortable.js';
 import { loadDriver } from '../core/internal/load-driver.js';
 import { expectString } from '../core/options.js';
 import { OwnedConnection } from './_sql-connection.js';
-import {
-  elapsedSince,
-  hasMethods,
-  sqlCheckSpec,
-  timed,
-  unrecognizedClient,
-  validateSqlOptions,
-  type SqlCheckOptions,
-} from './_sql-check.js';
+import { validateCheckOptions } from './_check-spec.js';
+import { roundTrip, timed } from './_round-trip.js';
+import { hasMethods, sqlCheckSpec, unrecognizedClient } from './_sql-check.js';
 import { SQL_URL_SCHEMES, parseSqlUrl } from './_sql-url.js';
 
 /** Options of {@link postgres}. */
-export interface PostgresOptions extends SqlCheckOptions {
+export interface PostgresOptions extends CheckSpecOptions {
   /**
    * `application_name` of the check's own connection (URL form only), so that it can be
    * told apart in `pg_stat_activity`. An `application_name` in the URL wins.
@@ -92,7 +86,7 @@ const SUPPORTED = 'a `pg` Pool or Client, a postgres.js `sql`, or a postgres:// 
  * ```
  */
 export function postgres(client: PostgresClient, options?: PostgresOptions): CheckSpec {
-  validateSqlOptions(options, ['applicationName']);
+  validateCheckOptions(options, ['applicationName']);
   if (options?.applicationName !== undefined) expectString('applicationName', options.applicationName);
   const applicationName = options?.applicationName ?? DEFAULTS.applicationName;
   if (typeof client === 'string') {
@@ -137,7 +131,7 @@ function isPostgresJs(value: unknown): value is PostgresJsLike {
   return typeof value === 'function' && hasMethods(value, 'unsafe', 'begin');
 }
 
-async function queryPool(pool: PgPoolLike, signal: AbortSignal): Promise<ReturnType<typeof elapsedSince>> {
+async function queryPool(pool: PgPoolLike, signal: AbortSignal): Promise<ReturnType<typeof roundTrip>> {
   const started = performance.now();
   const checkout = pool.connect();
   // A slot that frees up after the timeout is handed straight back.
@@ -155,7 +149,7 @@ async function queryPool(pool: PgPoolLike, signal: AbortSignal): Promise<ReturnT
   try {
     await abortable(client.query('SELECT 1'), signal, () => release(true));
     release();
-    return elapsedSince(started);
+    return roundTrip(started);
   } catch (error) {
     // Released with an error, the pool closes this connection instead of reusing it.
     release(error instanceof Error ? error : true);
@@ -165,7 +159,7 @@ async function queryPool(pool: PgPoolLike, signal: AbortSignal): Promise<ReturnT
   }
 }
 
-function queryPostgresJs(sql: PostgresJsLike, signal: AbortSignal): Promise<ReturnType<typeof elapsedSince>> {
+function queryPostgresJs(sql: PostgresJsLike, signal: AbortSignal): Promise<ReturnType<typeof roundTrip>> {
   return timed(() => {
     const query = sql.unsafe('SELECT 1');
     return abortable(query, signal, () => query.cancel());

@@ -1,12 +1,12 @@
 /**
  * The `redis()` check: `PING` answers `PONG`, through the app's own client or a URL.
  */
-import type { CheckSpec, Observation } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { describe } from '../core/options.js';
 import { registerUrlSecrets } from '../core/redact.js';
-import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
+import { checkSpec, validateCheckOptions } from './_check-spec.js';
 import { formatHostPort } from './_host-port.js';
 import { LineConnection, ReplyError } from './_line-connection.js';
 import { roundTrip } from './_round-trip.js';

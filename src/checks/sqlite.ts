@@ -2,16 +2,18 @@
  * The `sqlite` check: a query through the app's better-sqlite3 or `node:sqlite` database,
  * or through a read-only handle of its own on a database file.
  */
-import type { CheckSpec, Observation } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { DriverMissingError, isShipshapeError } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { loadDriver } from '../core/internal/load-driver.js';
 import { expectString } from '../core/options.js';
-import { hasMethod, hasMethods, sqlCheckSpec, timed, unrecognizedClient, validateSqlOptions, type SqlCheckOptions } from './_sql-check.js';
+import { validateCheckOptions } from './_check-spec.js';
+import { timed } from './_round-trip.js';
+import { hasMethod, hasMethods, sqlCheckSpec, unrecognizedClient } from './_sql-check.js';
 import { SQL_URL_SCHEMES, schemeOf, sqlitePathFromUrl } from './_sql-url.js';
 
 /** Options of {@link sqlite}. */
-export interface SqliteOptions extends SqlCheckOptions {}
+export interface SqliteOptions extends CheckSpecOptions {}
 
 /**
  * A synchronous SQLite database: better-sqlite3's `Database`, `node:sqlite`'s
@@ -52,7 +54,7 @@ const SUPPORTED = 'a better-sqlite3 or node:sqlite database, or a file path';
  * ```
  */
 export function sqlite(client: SqliteClient, options?: SqliteOptions): CheckSpec {
-  validateSqlOptions(options);
+  validateCheckOptions(options);
   if (typeof client === 'string') {
     expectString('sqlite() path', client);
     const scheme = schemeOf(client);

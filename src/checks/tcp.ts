@@ -2,11 +2,11 @@
  * The `tcp()` check: a TCP connection opens, and is closed again at once.
  */
 import net from 'node:net';
-import type { CheckSpec, Observation } from '../core/check.js';
+import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { describe } from '../core/options.js';
-import { checkSpec, type CheckSpecOptions, validateCheckOptions } from './_check-spec.js';
+import { checkSpec, validateCheckOptions } from './_check-spec.js';
 import { expectPort } from './_host-port.js';
 import { roundTrip } from './_round-trip.js';
 

@@ -40,6 +40,19 @@ export interface CheckSpec {
   readonly close?: () => unknown;
 }
 
+/**
+ * The per-check settings every built-in check takes as options
+ * (`redis(url, { critical: false })`); they become the fields of its {@link CheckSpec}.
+ */
+export interface CheckSpecOptions {
+  /** This check's timeout in milliseconds. @defaultValue the `timeoutMs` of `createProbes` */
+  readonly timeoutMs?: number;
+  /** A failing non-critical check is reported as `warn`. @defaultValue true */
+  readonly critical?: boolean;
+  /** Reuse a finished result for this many milliseconds. @defaultValue 0 */
+  readonly cacheMs?: number;
+}
+
 /** A check as `createProbes` accepts it. */
 export type Check = CheckFunction | CheckSpec;
 
