@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { createProbes, NotReady } from '../src/index.js';
+import { createProbes, database, NotReady } from '../src/index.js';
 import { withProbes } from '../src/adapters/node.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -27,10 +27,9 @@ let paused = false;
 
 const probes = createProbes({
   readiness: {
-    db: async () => {
+    db: database(db),
+    paused: async () => {
       if (paused) throw new NotReady('database paused by POST /db/pause');
-      const { rows } = await db.query<{ ok: number }>('SELECT 1 AS ok');
-      if (rows[0]?.ok !== 1) throw new NotReady('unexpected answer to SELECT 1');
     },
   },
   liveness: {

@@ -26,11 +26,11 @@ it('the demo serves probes on PGlite and stops cleanly on SIGINT', { timeout: 60
     }
     assert.ok(base, `demo did not start: ${stderr}`);
     assert.equal(await (await fetch(`${base}/livez`)).text(), 'ok');
-    assert.equal(await (await fetch(`${base}/readyz?verbose`)).text(), '[+]db ok\nreadyz check passed\n');
+    assert.equal(await (await fetch(`${base}/readyz?verbose`)).text(), '[+]db ok\n[+]paused ok\nreadyz check passed\n');
     await (await fetch(`${base}/db/pause`, { method: 'POST' })).text();
     const paused = await fetch(`${base}/readyz`);
     assert.equal(paused.status, 503);
-    assert.match(await paused.text(), /\[-\]db failed: database paused by POST \/db\/pause/);
+    assert.match(await paused.text(), /\[-\]paused failed: database paused by POST \/db\/pause/);
     assert.match(await (await fetch(`${base}/`)).text(), /^hello from shipshape-demo: \d+ visits/);
     const exited = once(child, 'exit');
     child.kill('SIGINT');
