@@ -1,0 +1,186 @@
+/**
+ * The rollout scenario, shared by test/core/rollout.test.ts and bench/rollout.bench.ts:
+ * two instances of an app (test/_helpers/rollout-apps/NAME.ts) in child processes behind
+ * the readiness-following balancer, steady keep-alive load from 20 clients, then SIGTERM
+ * to one instance, as Kubernetes does to an old pod during a rollout.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { constants } from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { startBalancer } from './balancer.js';
+
+const APPS_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'rollout-apps');
+
+/** The frameworks with a rollout app. */
+export const ROLLOUT_APPS = ['node-http', 'express', 'fastify', 'koa', 'hono'] as const;
+export type RolloutApp = (typeof ROLLOUT_APPS)[number];
+
+export interface AppProcess {
+  readonly base: string;
+  readonly child: ChildProcess;
+  /** Resolves with the exit code (or 128 + n for a signal) when the process ends. */
+  readonly exited: Promise<number>;
+  /** Everything the app wrote to stderr so far (its `log LEVEL …` lines). */
+  stderr(): string;
+  /** SIGKILLs the process if it still runs. */
+  kill(): Promise<void>;
+}
+
+/** Starts `rollout-apps/NAME.ts` in a child process and waits for its port. */
+export async function startApp(name: string, env: Record<string, string> = {}): Promise<AppProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(APPS_DIR, `${name}.ts`)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? 128 + signalNumber(signal))));
+  const lines = readline.createInterface({ input: child.stdout! });
+  let port: number | undefined;
+  for await (const line of lines) {
+    port = Number(/^listening (\d+)$/.exec(line)?.[1]) || undefined;
+    if (port) break;
+  }
+  if (!port) throw new Error(`${name} did not start: ${stderr}`);
+  return {
+    base: `http://127.0.0.1:${port}`,
+    child,
+    exited,
+    stderr: () => stderr,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export interface LoadStats {
+  requests: number;
+  failures: number;
+  reasons: string[];
+}
+
+/** `clients` concurrent loops of `GET url` over one keep-alive agent; non-200 and errors are failures. */
+export function startLoad(url: string, clients = 20): { stats: LoadStats; stop(): Promise<LoadStats> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const stats: LoadStats = { requests: 0, failures: 0, reasons: [] };
+  let running = true;
+  const once = (): Promise<void> =>
+    new Promise((resolve) => {
+      const request = http.get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          stats.requests += 1;
+          if (res.statusCode !== 200) {
+            stats.failures += 1;
+            stats.reasons.push(`status ${res.statusCode}`);
+          }
+          resolve();
+        });
+      });
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        stats.requests += 1;
+        stats.failures += 1;
+        stats.reasons.push(error.code ?? error.message);
+        resolve();
+      });
+    });
+  const loops = Array.from({ length: clients }, async () => {
+    while (running) await once();
+  });
+  return {
+    stats,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      agent.destroy();
+      return stats;
+    },
+  };
+}
+
+export interface RolloutResult {
+  readonly requests: number;
+  /** Client-visible failures (non-200 or error), the figure that must be 0. */
+  readonly failures: number;
+  readonly reasons: readonly string[];
+  /** Idempotent retries the balancer made on a reused keep-alive socket. */
+  readonly retries: number;
+  /** The terminated instance's exit code. */
+  readonly exitCode: number;
+  readonly signalToExitMs: number;
+  /** Statuses of `/livez` polled directly on the terminated instance during its delay. */
+  readonly livezDuringDelay: readonly number[];
+  /** `/readyz` on the terminated instance right after the signal. */
+  readonly readyzAfterSignal: { readonly status: number; readonly body: string };
+  /** The terminated instance's phase log. */
+  readonly log: string;
+}
+
+/** Runs the rollout once: warm load, SIGTERM to instance A, load until A has exited and a little after. */
+export async function runRollout(app: string, options: { delayMs?: number; timeoutMs?: number; warmMs?: number; afterMs?: number; pollMs?: number } = {}): Promise<RolloutResult> {
+  const delayMs = options.delayMs ?? 1000;
+  const env = { DELAY_MS: String(delayMs), TIMEOUT_MS: String(options.timeoutMs ?? 5000) };
+  const [a, b] = await Promise.all([startApp(app, env), startApp(app, env)]);
+  const balancer = await startBalancer([a.base, b.base], { pollMs: options.pollMs ?? 100 });
+  let load: ReturnType<typeof startLoad> | undefined;
+  try {
+    await balancer.waitAllReady();
+    load = startLoad(`${balancer.url}/work`);
+    await sleep(options.warmMs ?? 500);
+    if (load.stats.requests === 0) throw new Error('no load reached the balancer');
+    const signalled = performance.now();
+    a.child.kill('SIGTERM');
+    await sleep(50);
+    const readyzAfterSignal = await get(`${a.base}/readyz`);
+    const livezDuringDelay: number[] = [];
+    while (performance.now() - signalled < delayMs - 150) {
+      livezDuringDelay.push((await get(`${a.base}/livez`)).status);
+      await sleep(100);
+    }
+    const exitCode = await a.exited;
+    const signalToExitMs = performance.now() - signalled;
+    await sleep(options.afterMs ?? 300);
+    const stats = await load.stop();
+    return {
+      requests: stats.requests,
+      failures: stats.failures,
+      reasons: stats.reasons,
+      retries: balancer.stats.retries,
+      exitCode,
+      signalToExitMs,
+      livezDuringDelay,
+      readyzAfterSignal,
+      log: a.stderr(),
+    };
+  } finally {
+    await load?.stop();
+    await balancer.close();
+    await Promise.all([a.kill(), b.kill()]);
+  }
+}
+
+// --- internal ---
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** One GET on a fresh connection (never a pooled one: the app may be draining); status 0 when it cannot connect. */
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, body: error.code ?? error.message }));
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals | null): number {
+  return signal ? (constants.signals[signal] ?? 0) : 0;
+}
