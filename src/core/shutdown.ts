@@ -209,7 +209,7 @@ class Shutdown implements ShutdownController {
 
     if (this.#hooks.length > 0) this.#log('info', `shutdown: running ${this.#hooks.length} onShutdown hook(s)`);
     for (const [index, hook] of this.#hooks.entries()) {
-      failed = !this.#report(`onShutdown hook ${hook.name || `#${index + 1}`}`, await within(hook, hookTimeoutMs)) || failed;
+      failed = !this.#report(hookLabel(hook, index), await within(hook, hookTimeoutMs)) || failed;
     }
     if (probes) failed = !this.#report('probes.close()', await within(probes.close(), hookTimeoutMs)) || failed;
 
@@ -227,4 +227,9 @@ class Shutdown implements ShutdownController {
   #log(level: 'info' | 'warn' | 'error', message: string): void {
     if (!this.#ended) log(this.#logger, level, message);
   }
+}
+
+/** `onShutdown hook #2 (closePool)`; an arrow in the options is named `onShutdown` by JS, which says nothing. */
+function hookLabel(hook: ShutdownHook, index: number): string {
+  return hook.name && hook.name !== 'onShutdown' ? `onShutdown hook #${index + 1} (${hook.name})` : `onShutdown hook #${index + 1}`;
 }

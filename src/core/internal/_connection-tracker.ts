@@ -37,6 +37,7 @@ export class ConnectionTracker {
     this.#server = server;
     server.on('connection', this.#add);
     server.on('secureConnection', this.#add);
+    this.#adopt();
   }
 
   /** Open sockets (those accepted since construction). */
@@ -55,6 +56,7 @@ export class ConnectionTracker {
   drain(): void {
     if (this.#draining) return;
     this.#draining = true;
+    this.#adopt();
     // prepended, so it runs before an app that answers synchronously inside its own listener
     this.#server.prependListener('request', this.#onRequest);
     for (const socket of this.#sockets) {
@@ -70,6 +72,7 @@ export class ConnectionTracker {
    */
   stop(): void {
     this.drain();
+    this.#adopt();
     this.#stopping = true;
     this.#server.closeIdleConnections();
     for (const socket of this.#sockets) {
@@ -81,6 +84,7 @@ export class ConnectionTracker {
 
   /** Destroys every socket left; returns how many there were. */
   destroyAll(): number {
+    this.#adopt();
     const count = this.#sockets.size;
     this.#server.closeAllConnections();
     for (const socket of this.#sockets) socket.destroy();
@@ -96,7 +100,25 @@ export class ConnectionTracker {
 
   // --- internal ---
 
+  /**
+   * Connections accepted before the tracker existed (gracefulShutdown called after
+   * `listen()`) are found in node's own list of the server's HTTP connections, a private
+   * field (lib/_http_server.js, `kConnections`, node ≥ 18.2) read by description and
+   * only when present; without it they are still closed by close()/closeAllConnections(),
+   * they just miss `Connection: close` and the count.
+   */
+  #adopt(): void {
+    try {
+      const key = Object.getOwnPropertySymbols(this.#server).find((symbol) => symbol.description === 'http.server.connections');
+      const list = key && (this.#server as unknown as Record<symbol, { all?: () => { socket?: TrackedSocket }[] }>)[key];
+      for (const parser of list?.all?.() ?? []) if (parser.socket && !parser.socket.destroyed) this.#add(parser.socket);
+    } catch {
+      // best effort: a future node without this list loses only the adoption
+    }
+  }
+
   readonly #add = (socket: TrackedSocket): void => {
+    if (this.#sockets.has(socket)) return;
     this.#sockets.add(socket);
     socket.once('close', () => this.#sockets.delete(socket));
   };
