@@ -29,7 +29,7 @@ export interface ShutdownOptions {
   readonly probes?: Pick<Probes, 'drain' | 'close'>;
   /** How long the server keeps serving after readiness fails, so the endpoints drop the pod first. @defaultValue `DEFAULTS.delayMs` (5000) */
   readonly delayMs?: number;
-  /** How long requests in flight may take once the server stops accepting; then they are destroyed. @defaultValue `DEFAULTS.timeoutMs` (25000) */
+  /** How long requests in flight may take once the server stops accepting; then they are destroyed. @defaultValue `DEFAULTS.timeoutMs` (20000: with `delayMs` and one hook it fills the default 30 s grace period) */
   readonly timeoutMs?: number;
   /** Bound of each `onShutdown` hook (and of `probes.close()`, and of Fastify's onClose hooks). @defaultValue `DEFAULTS.hookTimeoutMs` (5000) */
   readonly hookTimeoutMs?: number;
@@ -59,7 +59,7 @@ export interface ShutdownController {
 export const DEFAULTS = {
   probes: undefined as Pick<Probes, 'drain' | 'close'> | undefined,
   delayMs: 5000,
-  timeoutMs: 25_000,
+  timeoutMs: 20_000,
   hookTimeoutMs: 5000,
   onShutdown: [] as ShutdownHook | readonly ShutdownHook[],
   signals: ['SIGTERM', 'SIGINT'] as readonly NodeJS.Signals[],

@@ -4,7 +4,12 @@
  * signals runs in child processes (test/_helpers/rollout-apps), never in the test runner.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { describe, it } from 'node:test';
@@ -259,6 +264,37 @@ describe('gracefulShutdown: servers', () => {
     await get(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, '/work');
     assert.equal(await inProcess(app, { delayMs: 10, timeoutMs: 2000 }).shutdown(), 0);
     assert.equal(app.server.listening, false);
+  });
+
+  it('https: drains a request in flight with Connection: close and exits 0', async (t) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'shipshape-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/k.pem`, '-out', `${dir}/c.pem`, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+      return t.skip('openssl is not installed: cannot make a test certificate');
+    }
+    const server = https.createServer({ key: readFileSync(`${dir}/k.pem`), cert: readFileSync(`${dir}/c.pem`) }, (req, res) => void setTimeout(() => res.end('done'), 300));
+    rmSync(dir, { recursive: true, force: true });
+    const controller = inProcess(server, { delayMs: 50, timeoutMs: 3000 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: false });
+    const get = (): Promise<[number | undefined, string | undefined]> =>
+      new Promise((resolve, reject) => {
+        https.get(`https://127.0.0.1:${(server.address() as AddressInfo).port}/`, { agent }, (res) => {
+          res.resume().on('end', () => resolve([res.statusCode, res.headers.connection]));
+        }).on('error', reject);
+      });
+    try {
+      assert.deepEqual(await get(), [200, 'keep-alive']);
+      const inFlight = get();
+      await sleep(50);
+      const code = controller.shutdown();
+      assert.deepEqual(await inFlight, [200, 'close']);
+      assert.equal(await code, 0);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('awaits any { close() }: a promise, a callback; one that never settles is cut at timeoutMs (exit 1)', async () => {
