@@ -1,13 +1,13 @@
 /**
  * `npm run demo`: a small node:http app on an embedded PostgreSQL (PGlite, in-process:
- * nothing to install), with probes, a background worker and a clean stop on Ctrl-C.
+ * nothing to install), with probes, a background worker and a graceful shutdown on Ctrl-C.
  *
  * PORT=0 picks a free port (the demo test uses it); the default is 3000.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { createProbes, database, NotReady } from '../src/index.js';
+import { createProbes, database, gracefulShutdown, NotReady } from '../src/index.js';
 import { withProbes } from '../src/adapters/node.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -63,18 +63,16 @@ app.listen(port, '127.0.0.1', () => {
   curl -X POST ${base}/db/pause           # then /readyz answers 503 with the reason
   curl -X POST ${base}/db/resume
 
-Ctrl-C stops it cleanly.`);
+Ctrl-C stops it cleanly: readiness fails first, then it drains and exits 0.`);
 });
 
-async function stop(signal: string): Promise<void> {
-  console.log(`\n${signal}: stopping`);
-  probes.drain();
-  clearInterval(worker);
-  app.closeIdleConnections();
-  await new Promise<void>((resolve) => app.close(() => resolve()));
-  await probes.close();
-  await db.close();
-  console.log('stopped cleanly');
-}
-process.once('SIGINT', () => void stop('SIGINT'));
-process.once('SIGTERM', () => void stop('SIGTERM'));
+// Ctrl-C (SIGINT) or SIGTERM: readiness fails at once, the server keeps serving for
+// delayMs (1 s here; 5 s by default, for the endpoints to drop the pod), drains what is in
+// flight, then stops the worker and closes the database.
+gracefulShutdown(app, {
+  probes,
+  delayMs: 1000,
+  timeoutMs: 5000,
+  logger: console,
+  onShutdown: [() => clearInterval(worker), () => db.close()],
+});

@@ -23,6 +23,8 @@ export {
 } from './core/errors.js';
 export type { ShipshapeErrorCode } from './core/errors.js';
 export { redact, registerSecret, registerUrlSecrets } from './core/redact.js';
+export { gracefulShutdown } from './core/shutdown.js';
+export type { ShutdownOptions, ShutdownController, ShutdownHook, ShutdownServer } from './core/shutdown.js';
 
 export { postgres } from './checks/postgres.js';
 export type { PostgresOptions, PostgresClient, PgPoolLike, PgPoolClientLike, PgClientLike, PostgresJsLike } from './checks/postgres.js';

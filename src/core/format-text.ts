@@ -52,7 +52,7 @@ export function checkLine(check: CheckReport, details: boolean): string {
 
 /** Joins the lines, dropping trailing ones (never the closing line) to stay under the limit. */
 function fit(lines: string[], last: string): string {
-  let body = `${lines.join('\n')}\n${last}\n`;
+  let body = lines.length === 0 ? `${last}\n` : `${lines.join('\n')}\n${last}\n`;
   if (Buffer.byteLength(body) <= MAX_BODY_BYTES) return body;
   const kept: string[] = [];
   let size = Buffer.byteLength(`…\n${last}\n`);

@@ -68,6 +68,11 @@ for (const makeTransport of TRANSPORTS) {
       assert.equal((await healthy.request('/startupz?verbose')).body, '[+]db ok\n[+]cache ok\nstartupz check passed\n');
     });
 
+    it('ends a verbose listing of a probe without checks with the closing line alone', async () => {
+      const { t } = await serve({});
+      assert.equal((await t.request('/livez?verbose')).body, 'livez check passed\n');
+    });
+
     it('leaves ?exclude=NAME checks out (repeatable) and shows them as excluded', async () => {
       const one = await failing.request('/readyz?exclude=cache&verbose');
       assert.equal(one.status, 200);
