@@ -5,10 +5,12 @@
  * platforms.
  */
 // A runtime import, unlike the other adapters: HttpAdapterHost is the token Nest provides
-// its HTTP adapter under, so the class itself is needed. @nestjs/core is a peer every Nest
-// app already has.
+// its HTTP adapter under, so the class itself is needed, and it must be the very class of the
+// app's @nestjs/core (a peer dependency, so package managers resolve the app's copy). Nest
+// has no string token for it; see install() for two copies.
 import { HttpAdapterHost } from '@nestjs/core';
 import type { DynamicModule } from '@nestjs/common';
+import { ShipshapeError } from '../core/errors.js';
 import type { Probes } from '../core/probes.js';
 import { expectProbes } from './_expect-probes.js';
 import { expressProbes } from './express.js';
@@ -35,9 +37,11 @@ export const SHIPSHAPE_PROBES: unique symbol = Symbol.for('shipshape.probes');
  * before routing to guards. The module is global and exports the probes under
  * {@link SHIPSHAPE_PROBES}. It does not close the probes: call `probes.close()` in your
  * `onApplicationShutdown` (or let `gracefulShutdown` do it). In an application context
- * without HTTP (`createApplicationContext`) it installs nothing.
+ * without HTTP (`createApplicationContext`) it installs nothing. Works with NestJS 10 and 11.
  *
  * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) when `probes` is not a `createProbes()` result.
+ * @throws ShipshapeError (`SHIPSHAPE_ERROR`), from `NestFactory.create()`, when shipshape resolves
+ *   another copy of `@nestjs/core` than the app (e.g. a linked package): dedupe `@nestjs/core`.
  *
  * @example
  * ```ts
@@ -61,7 +65,11 @@ export class ShipshapeModule {
       global: true,
       providers: [
         { provide: SHIPSHAPE_PROBES, useValue: options.probes },
-        { provide: INSTALLED, useFactory: install, inject: [HttpAdapterHost, SHIPSHAPE_PROBES] },
+        {
+          provide: INSTALLED,
+          useFactory: install,
+          inject: [{ token: HttpAdapterHost, optional: true }, SHIPSHAPE_PROBES],
+        },
       ],
       exports: [SHIPSHAPE_PROBES],
     };
@@ -71,6 +79,9 @@ export class ShipshapeModule {
 // --- internal ---
 
 const INSTALLED = Symbol('shipshape.installed');
+const TWO_COPIES =
+  'shipshape/nest: the app uses another copy of @nestjs/core than the one shipshape resolves; ' +
+  'install one @nestjs/core (npm dedupe), which shipshape takes as a peer dependency';
 
 interface HttpAdapterLike {
   use(handler: unknown): unknown;
@@ -79,7 +90,10 @@ interface HttpAdapterLike {
 }
 
 /** Runs while the module graph is instantiated, before main.ts can call `app.use()`. */
-function install(host: HttpAdapterHost, probes: Probes): boolean {
+function install(host: HttpAdapterHost | undefined, probes: Probes): boolean {
+  // every Nest container provides HttpAdapterHost (its httpAdapter is unset without HTTP):
+  // none found means this class is not the app's, and Nest's own error would not say why
+  if (!host) throw new ShipshapeError(TWO_COPIES);
   const adapter = host.httpAdapter as HttpAdapterLike | undefined;
   if (!adapter) return false;
   try {

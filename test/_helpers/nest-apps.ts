@@ -1,10 +1,16 @@
 /**
  * The ordinary app of framework-apps.ts as a NestJS app, on the Express or the Fastify
- * platform. Decorators are compiled by tsx (esbuild) without `emitDecoratorMetadata`, so
- * nothing here relies on `design:paramtypes`: no constructor injection by type.
+ * platform, on the repo's Nest (11); and `startNest10()`, the apps of
+ * test/_fixtures/nest10/app.ts in a child process on NestJS 10. Decorators are compiled by
+ * tsx (esbuild) without `emitDecoratorMetadata`, so nothing here relies on
+ * `design:paramtypes`: no constructor injection by type.
  */
 import 'reflect-metadata';
+import { spawn, execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import {
   All, Body, Controller, Get, HttpCode, Module, Post, Res, type DynamicModule, type INestApplication, type MiddlewareConsumer, type NestModule,
 } from '@nestjs/common';
@@ -102,4 +108,61 @@ export function nestApp(platform: NestPlatform): BuildApp {
     }
     return handle;
   };
+}
+
+const FIXTURE = fileURLToPath(new URL('../_fixtures/nest10/', import.meta.url));
+const REPO_SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+/** shipshape as an app would have it installed: resolving `@nestjs/core` from the app's node_modules. */
+export const INSTALLED_SRC = `${FIXTURE}node_modules/shipshape/src`;
+
+/**
+ * Installs NestJS 10 into the fixture when missing (install-nest10.sh, ~10 s once) and copies
+ * shipshape's current `src` into the fixture's `node_modules/shipshape`.
+ */
+export function prepareNest10(): void {
+  if (!existsSync(`${FIXTURE}node_modules/@nestjs/platform-fastify/package.json`)) {
+    execFileSync('bash', [fileURLToPath(new URL('./install-nest10.sh', import.meta.url))], { stdio: 'inherit' });
+  }
+  rmSync(`${FIXTURE}node_modules/shipshape`, { recursive: true, force: true });
+  cpSync(REPO_SRC, INSTALLED_SRC, { recursive: true });
+  writeFileSync(`${FIXTURE}node_modules/shipshape/package.json`, '{ "name": "shipshape", "private": true, "type": "module" }\n');
+}
+
+export interface Nest10Apps {
+  /** The version of `@nestjs/core` the apps run on. */
+  readonly nest: string;
+  readonly plain: string;
+  readonly guard: string;
+  readonly auth: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs test/_fixtures/nest10/app.ts on `platform` with shipshape's `src` from `src` and
+ * resolves with its apps' base URLs, or rejects with its stderr when it fails to start.
+ */
+export async function startNest10(platform: NestPlatform, src = INSTALLED_SRC): Promise<Nest10Apps> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app.ts', platform], {
+    cwd: FIXTURE,
+    env: { ...process.env, SHIPSHAPE_SRC: src },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = once(child, 'exit');
+  const close = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  while (!stdout.includes('\n')) {
+    const chunk = await Promise.race([once(child.stdout, 'data'), exited.then(() => null)]);
+    if (chunk === null && !stdout.includes('\n')) throw new Error(`nest10 app exited: ${stderr.trim()}`);
+  }
+  return { ...(JSON.parse(stdout) as Omit<Nest10Apps, 'close'>), close };
 }
