@@ -175,7 +175,7 @@ describe('redis(rediss://)', () => {
     const check = redis(`rediss://127.0.0.1:${secure?.port}`);
     const outcome = await runCheck(check);
     check.close?.();
-    assert.equal(outcome.reason, 'self-signed certificate');
+    assert.match(outcome.reason ?? '', /^self-signed certificate/);
   });
 
   test('passes when the CA is trusted (NODE_EXTRA_CA_CERTS), by IP and by host name', () => {
