@@ -41,16 +41,19 @@ export async function startBlackhole(): Promise<Blackhole> {
     port,
     openConnections: () => sockets.size,
     acceptedConnections: () => accepted,
-    async waitForAllClosed(timeoutMs = 2000) {
-      const deadline = Date.now() + timeoutMs;
-      while (sockets.size > 0) {
-        if (Date.now() > deadline) throw new Error(`${sockets.size} connection(s) still open on the blackhole`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
+    waitForAllClosed: (timeoutMs = 2000) => waitUntilClosed(sockets, 'the blackhole', timeoutMs),
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Resolves once `sockets` is empty (sockets delete themselves on close), or rejects after `timeoutMs`. */
+export async function waitUntilClosed(sockets: ReadonlySet<net.Socket>, where: string, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (sockets.size > 0) {
+    if (Date.now() > deadline) throw new Error(`${sockets.size} connection(s) still open on ${where}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -5,6 +5,7 @@
  * without closing anything; `openConnections()` counts client connections still open.
  */
 import net from 'node:net';
+import { waitUntilClosed } from './sockets.js';
 
 export interface SqlProxy {
   readonly port: number;
@@ -65,13 +66,7 @@ export async function startSqlProxy(targetPort: number, targetHost = '127.0.0.1'
       for (const socket of [...clients, ...upstreams]) socket.destroy();
     },
     openConnections: () => clients.size,
-    async waitForAllClosed(timeoutMs = 2000) {
-      const deadline = Date.now() + timeoutMs;
-      while (clients.size > 0) {
-        if (Date.now() > deadline) throw new Error(`${clients.size} connection(s) still open on the proxy`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
+    waitForAllClosed: (timeoutMs = 2000) => waitUntilClosed(clients, 'the proxy', timeoutMs),
     async close() {
       for (const socket of [...clients, ...upstreams]) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
