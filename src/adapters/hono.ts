@@ -5,6 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { pathAndQuery } from '../core/internal/url.js';
 import type { Probes } from '../core/probes.js';
 import { expectProbes } from './_expect-probes.js';
 
@@ -36,12 +37,7 @@ import { expectProbes } from './_expect-probes.js';
 export function honoProbes(probes: Probes): MiddlewareHandler {
   expectProbes('probes', probes);
   return async function honoProbes(c, next) {
-    const url = c.req.url;
-    const pending = probes.respond({
-      method: c.req.method,
-      url: url.slice(url.indexOf('/', url.indexOf('//') + 2)), // path and query, as Hono's own getPath
-      accept: c.req.header('accept'),
-    });
+    const pending = probes.respond({ method: c.req.method, url: pathAndQuery(c.req.url), accept: c.req.header('accept') });
     if (!pending) return next();
     const response = await pending;
     return c.body(response.body, response.status as ContentfulStatusCode, response.headers);

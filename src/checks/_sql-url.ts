@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { InvalidOptionError } from '../core/errors.js';
 import { registerSecret, registerUrlSecrets } from '../core/redact.js';
+import { safeDecode } from '../core/internal/url.js';
 
 /** The SQL checks a URL can be built into. */
 export type SqlDialect = 'postgres' | 'mysql' | 'sqlite';
@@ -81,7 +82,7 @@ export function sqlitePathFromUrl(url: string): string {
   const rest = url.slice(scheme?.length ?? 0).replace(/[?#].*$/, '');
   if (scheme === 'file:' && rest.startsWith('//')) return fileURLToPath(url.replace(/[?#].*$/, ''));
   const path = rest.startsWith('//') ? rest.slice(2) : rest;
-  return decodeURIComponent(path);
+  return safeDecode(path);
 }
 
 // `new URL()` rejects some valid libpq URLs (an empty host), so registerUrlSecrets() would
@@ -92,9 +93,5 @@ function registerUserInfoPassword(url: string): void {
   if (userInfo === undefined || colon < 0) return;
   const password = userInfo.slice(colon + 1);
   registerSecret(password);
-  try {
-    registerSecret(decodeURIComponent(password));
-  } catch {
-    // not percent-encoded: registered raw above
-  }
+  registerSecret(safeDecode(password));
 }

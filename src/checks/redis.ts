@@ -4,6 +4,7 @@
 import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
+import { safeDecode } from '../core/internal/url.js';
 import { describe } from '../core/options.js';
 import { registerUrlSecrets } from '../core/redact.js';
 import { checkSpec, validateCheckOptions } from './_check-spec.js';
@@ -125,8 +126,8 @@ function urlCheck(input: string | URL): { run: (signal: AbortSignal) => Promise<
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = url.port === '' ? DEFAULT_PORT : Number(url.port);
-  const password = decode(url.password);
-  const username = decode(url.username);
+  const password = safeDecode(url.password);
+  const username = safeDecode(url.username);
   const connection = new LineConnection({
     server: { host, port, label: formatHostPort(host, port) },
     tls: url.protocol === 'rediss:',
@@ -151,14 +152,6 @@ function urlCheck(input: string | URL): { run: (signal: AbortSignal) => Promise<
     },
     close: () => connection.close(),
   };
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text; // a stray "%" is taken as written, as WHATWG URL parsing does
-  }
 }
 
 /** A RESP array of bulk strings: safe for passwords with spaces or quotes. */

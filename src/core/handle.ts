@@ -4,8 +4,8 @@
  * request/response pair (Connect, Express, Koa's `ctx.req`/`ctx.res`, light-my-request)
  * works.
  */
-import type { ProbeEngine } from './respond.js';
-import { respond } from './respond.js';
+import { pathAndQuery } from './internal/url.js';
+import { respond, type ProbeEngine } from './respond.js';
 
 /** The part of `http.IncomingMessage` the probes read. */
 export interface NodeRequestLike {
@@ -30,29 +30,14 @@ export function handleNode(engine: ProbeEngine, req: NodeRequestLike, res: NodeR
     accept: Array.isArray(accept) ? accept.join(',') : accept,
   });
   if (!pending) return false;
-  pending.then((response) => {
-    // HEAD: the status and headers (Content-Length included) without a body (RFC 9110 §9.3.2)
-    res.writeHead(response.status, response.headers as Record<string, string>);
-    res.end(method === 'HEAD' ? undefined : response.body);
-  }, destroy(res));
+  pending
+    .then((response) => {
+      // HEAD: the status and headers (Content-Length included) without a body (RFC 9110 §9.3.2)
+      res.writeHead(response.status, response.headers as Record<string, string>);
+      res.end(method === 'HEAD' ? undefined : response.body);
+    })
+    // A write that throws (the client gone, headers already sent by someone else) must not
+    // become an unhandled rejection, which would end the app: the socket is dropped instead.
+    .catch(() => (res as { destroy?: () => void }).destroy?.());
   return true;
-}
-
-// --- internal ---
-
-/** Proxies may send the absolute form (`GET http://host/readyz`, RFC 9112 §3.2.2). */
-function pathAndQuery(url: string): string {
-  if (url.charCodeAt(0) === 47 /* / */) return url;
-  try {
-    const parsed = new URL(url);
-    return parsed.pathname + parsed.search;
-  } catch {
-    return url;
-  }
-}
-
-function destroy(res: NodeResponseLike): (error: unknown) => void {
-  return () => {
-    (res as { destroy?: () => void }).destroy?.();
-  };
 }

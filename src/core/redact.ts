@@ -5,6 +5,7 @@
  * passwords and tokens into their error messages. Everything that leaves shipshape goes
  * through {@link redact} first.
  */
+import { safeDecode } from './internal/url.js';
 
 const REDACTED = '***';
 
@@ -84,12 +85,4 @@ export function registerUrlSecrets(url: string | URL): void {
 function quoted(value: string, replacement: string): string {
   const quote = value[0];
   return quote === '"' || quote === "'" ? `${quote}${replacement}${quote}` : replacement;
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }

@@ -7,6 +7,7 @@ import { formatJson, type JsonIdentity } from './format-json.js';
 import { formatText, formatTextCheck } from './format-text.js';
 import type { CheckReport, ProbeName, ProbeReport } from './report.js';
 import type { Route, RouteTable } from './routes.js';
+import { splitTarget } from './internal/url.js';
 
 /** A request as the core needs it. `url` is the path and query (`/readyz?verbose`). */
 export interface ProbeRequest {
@@ -34,11 +35,10 @@ export interface ProbeEngine {
 /** Answers a probe request, or returns `undefined` so the request goes on to the app. */
 export function respond(engine: ProbeEngine, request: ProbeRequest): Promise<ProbeResponse> | undefined {
   if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
-  const url = request.url;
-  const q = url.indexOf('?');
-  const route = engine.routes.match(q === -1 ? url : url.slice(0, q));
+  const target = splitTarget(request.url);
+  const route = engine.routes.match(target.path);
   if (!route) return undefined;
-  const query = q === -1 ? undefined : new URLSearchParams(url.slice(q + 1));
+  const query = target.query === undefined ? undefined : new URLSearchParams(target.query);
   const json = query?.get('format') === 'json' || wantsJson(request.accept);
   return answer(engine, route, query, json).catch(() => textResponse(500, 'internal error\n'));
 }

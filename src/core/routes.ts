@@ -5,6 +5,7 @@
 import { InvalidOptionError } from './errors.js';
 import { describe, expectKnownKeys } from './options.js';
 import type { ProbeName } from './report.js';
+import { safeDecode } from './internal/url.js';
 
 /** Where each probe is served: a path, a list of paths, or `[]` to turn it off. */
 export interface ProbePaths {
@@ -86,12 +87,4 @@ function toList(name: string, value: unknown): readonly string[] {
     }
   }
   return list as readonly string[];
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }

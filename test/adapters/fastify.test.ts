@@ -72,3 +72,23 @@ it('refuses at register when probes is missing, and leaves the probes open at cl
 function pick(res: { statusCode: number; body: string }): [number, string] {
   return [res.statusCode, res.body];
 }
+
+it('a probe answer that Fastify refuses to send drops the socket instead of an unhandled rejection', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  // a probes look-alike whose answer Fastify throws on (reply.code(99): FST_ERR_BAD_STATUS_CODE)
+  const real = createProbes();
+  const odd = { ...real, handle: real.handle, respond: () => Promise.resolve({ status: 99, headers: {}, body: '' }) };
+  const app = Fastify();
+  await app.register(fastifyProbes, { probes: odd as never });
+  try {
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    await assert.rejects(fetch(`${base}/livez`), /fetch failed/);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await app.close();
+  }
+});

@@ -86,3 +86,37 @@ describe('shipshape/node withProbes', () => {
     }
   });
 });
+
+describe('shipshape/node errors', () => {
+  it('withProbes refuses something that is not a probes instance, or a handler that is not a function', () => {
+    for (const value of [undefined, {}, { handle: () => false }, 'probes']) {
+      assert.throws(() => withProbes(value as never), { name: 'InvalidOptionError', message: /`probes` to be the result of createProbes\(\)/ });
+    }
+    assert.throws(() => withProbes(createProbes(), 'app' as never), { name: 'InvalidOptionError', message: /`handler` to be a request listener/ });
+  });
+
+  it('a response that cannot be written drops the socket instead of an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const probes = createProbes();
+    // another listener wrote the headers first: the probe's writeHead throws ERR_HTTP_HEADERS_SENT
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.flushHeaders();
+      probes.handle(req, res);
+    });
+    const url = await listen(server);
+    try {
+      const answer = await raw(url, 'GET /livez HTTP/1.1\r\nHost: x\r\n\r\n');
+      assert.match(answer, /^HTTP\/1.1 200 OK/);
+      assert.doesNotMatch(answer, /\r\n\r\nok$/, 'the probe body never went out');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Reading request targets and URL parts, once for every adapter and check: the path and
+ * query of a probe request in any of the forms a server sees, and percent-decoding that
+ * never throws.
+ */
+
+/**
+ * `decodeURIComponent` that takes a malformed escape (`%zz`, a stray `%`) as written
+ * instead of throwing, as WHATWG URL parsing does with such input.
+ */
+export function safeDecode(text: string): string {
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The path and query of a request target. The origin form (`/readyz?verbose`, what
+ * node:http gives almost always) is returned as it is, at the cost of one character
+ * compare; the absolute form (`http://host/readyz?verbose`: what proxies may send,
+ * RFC 9112 §3.2.2, and what a Web `Request.url` always is) loses its scheme, authority and
+ * fragment.
+ */
+export function pathAndQuery(target: string): string {
+  if (target.charCodeAt(0) === 47 /* / */) return target;
+  const authority = target.indexOf('//');
+  if (authority === -1) return target; // the asterisk form, or garbage: it matches no probe
+  let start = authority + 2;
+  while (start < target.length && !PATH_START.includes(target[start]!)) start += 1;
+  const hash = target.indexOf('#', start);
+  const rest = hash === -1 ? target.slice(start) : target.slice(start, hash);
+  return rest.charCodeAt(0) === 47 ? rest : `/${rest}`;
+}
+
+/** `/readyz?verbose` → `{ path: '/readyz', query: 'verbose' }`; `query` is undefined without a `?`. */
+export function splitTarget(target: string): { readonly path: string; readonly query: string | undefined } {
+  const q = target.indexOf('?');
+  return q === -1 ? { path: target, query: undefined } : { path: target.slice(0, q), query: target.slice(q + 1) };
+}
+
+// --- internal ---
+
+const PATH_START = '/?#';

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { pathAndQuery, safeDecode, splitTarget } from '../../../src/core/internal/url.js';
+
+describe('safeDecode', () => {
+  it('decodes percent-escapes', () => {
+    assert.equal(safeDecode('a%20b%2Fc'), 'a b/c');
+    assert.equal(safeDecode('p%40ss%3Aw0rd'), 'p@ss:w0rd');
+  });
+  it('takes a malformed escape as written instead of throwing', () => {
+    for (const text of ['100%', '%zz', 'a%E0%A4%A', '%']) assert.equal(safeDecode(text), text);
+  });
+  it('returns text without a "%" as it is', () => {
+    assert.equal(safeDecode('plain'), 'plain');
+  });
+});
+
+describe('pathAndQuery', () => {
+  it('returns the origin form as it is', () => {
+    for (const target of ['/readyz', '/readyz?verbose&exclude=db', '/', '/a//b']) assert.equal(pathAndQuery(target), target);
+  });
+  it('strips scheme and authority from the absolute form (proxies, Request.url)', () => {
+    assert.equal(pathAndQuery('http://app.test/readyz?verbose'), '/readyz?verbose');
+    assert.equal(pathAndQuery('https://user:pw@app.test:8443/livez'), '/livez');
+    assert.equal(pathAndQuery('http://[::1]:3000/startupz'), '/startupz');
+  });
+  it('drops the fragment and gives an empty path as "/"', () => {
+    assert.equal(pathAndQuery('http://app.test/readyz#x'), '/readyz');
+    assert.equal(pathAndQuery('http://app.test'), '/');
+    assert.equal(pathAndQuery('http://app.test?verbose'), '/?verbose');
+  });
+  it('leaves the asterisk form alone (it matches no probe)', () => {
+    assert.equal(pathAndQuery('*'), '*');
+  });
+});
+
+describe('splitTarget', () => {
+  it('splits path and query at the first "?"', () => {
+    assert.deepEqual(splitTarget('/readyz?verbose&a=?'), { path: '/readyz', query: 'verbose&a=?' });
+    assert.deepEqual(splitTarget('/readyz?'), { path: '/readyz', query: '' });
+  });
+  it('has no query without a "?"', () => {
+    assert.deepEqual(splitTarget('/readyz'), { path: '/readyz', query: undefined });
+  });
+});
