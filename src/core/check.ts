@@ -29,9 +29,9 @@ export interface CheckSpec {
   readonly run: CheckFunction;
   /** Per-check timeout in milliseconds. @defaultValue the `timeoutMs` of `createProbes` */
   readonly timeoutMs?: number;
-  /** A failing non-critical check is reported as `warn` and does not fail its probe. @defaultValue true */
+  /** A failing non-critical check is reported as `warn` and does not fail its probe. @defaultValue `DEFAULTS.critical` */
   readonly critical?: boolean;
-  /** Reuse a finished result for this many milliseconds. @defaultValue 0 */
+  /** Reuse a finished result for this many milliseconds. @defaultValue the `cacheMs` of `createProbes` */
   readonly cacheMs?: number;
   /**
    * Frees what the check owns (a connection it opened from a URL, a timer). Called once by
@@ -47,11 +47,14 @@ export interface CheckSpec {
 export interface CheckSpecOptions {
   /** This check's timeout in milliseconds. @defaultValue the `timeoutMs` of `createProbes` */
   readonly timeoutMs?: number;
-  /** A failing non-critical check is reported as `warn`. @defaultValue true */
+  /** A failing non-critical check is reported as `warn`. @defaultValue `DEFAULTS.critical` */
   readonly critical?: boolean;
-  /** Reuse a finished result for this many milliseconds. @defaultValue 0 */
+  /** Reuse a finished result for this many milliseconds. @defaultValue the `cacheMs` of `createProbes` */
   readonly cacheMs?: number;
 }
+
+/** Defaults of {@link CheckSpec}'s own fields; `timeoutMs` and `cacheMs` fall back to `createProbes`' options. */
+export const DEFAULTS = { critical: true } as const;
 
 /** A check as `createProbes` accepts it. */
 export type Check = CheckFunction | CheckSpec;

@@ -12,7 +12,7 @@ export interface JsonIdentity {
   readonly version?: string | undefined;
 }
 
-/** The body for a probe (or, with `only`, one of its checks). */
+/** The health+json body for a probe report (one check's report for `/readyz/NAME`). */
 export function formatJson(report: ProbeReport, identity: JsonIdentity, details: boolean): string {
   const checks: Record<string, object[]> = {};
   for (const check of report.checks) {

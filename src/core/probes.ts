@@ -2,13 +2,13 @@
  * `createProbes`: the registry of checks, the app's state, and the one request path that
  * every adapter uses.
  */
-import type { Check, Checks } from './check.js';
+import { DEFAULTS as CHECK_DEFAULTS, type Check, type Checks, type CheckSpec } from './check.js';
 import type { JsonIdentity } from './format-json.js';
 import { fetchProbe } from './fetch.js';
 import { handleNode, type NodeRequestLike, type NodeResponseLike } from './handle.js';
 import { toLogger, type Logger } from './logger.js';
-import { expectBoolean, expectKnownKeys, expectPositiveNumber, expectString, resolveOptions } from './options.js';
-import { registerGroup, RESERVED_CHECK_NAMES, type RegisteredCheck } from './registry.js';
+import { expectBoolean, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber, expectString, resolveOptions } from './options.js';
+import { registerGroup, RESERVED_CHECK_NAMES, type RegisteredCheck, type RegistryContext } from './registry.js';
 import { overallStatus, type CheckReport, type ProbeName, type ProbeReport } from './report.js';
 import { respond, type ProbeEngine, type ProbeRequest, type ProbeResponse } from './respond.js';
 import { RouteTable, type ProbePaths } from './routes.js';
@@ -23,8 +23,10 @@ export interface ProbesOptions {
   readonly readiness?: Checks;
   /** Checks for `/startupz`. Latches once passed. @defaultValue the readiness checks */
   readonly startup?: Checks;
-  /** Per-check timeout, within the kubelet's default 1 s probe timeout. @defaultValue `DEFAULTS.timeoutMs` (900) */
+  /** Every check's timeout unless it has its own, within the kubelet's default 1 s probe timeout. @defaultValue `DEFAULTS.timeoutMs` */
   readonly timeoutMs?: number;
+  /** Every check's result cache unless it has its own: a finished result is reused for this many milliseconds. @defaultValue `DEFAULTS.cacheMs` (no cache) */
+  readonly cacheMs?: number;
   /** Endpoint paths; `[]` turns a probe's endpoint off. @defaultValue `/livez` `/healthz`, `/readyz`, `/startupz` */
   readonly paths?: ProbePaths;
   /** A prefix for every probe path, e.g. `/_health`. @defaultValue `""` */
@@ -81,6 +83,7 @@ export const DEFAULTS = {
   readiness: undefined as Checks | undefined,
   startup: undefined as Checks | undefined,
   timeoutMs: 900,
+  cacheMs: 0,
   paths: undefined as ProbePaths | undefined,
   basePath: '',
   manualReady: false,
@@ -127,7 +130,7 @@ class ProbesInstance implements Probes, ProbeEngine {
   readonly identity: JsonIdentity;
   readonly #groups: Readonly<Record<ProbeName, readonly RegisteredCheck[]>>;
   readonly #state: ProbeState;
-  readonly #closers: Set<() => unknown>;
+  readonly #closable: ReadonlySet<CheckSpec>;
   #latched: ProbeReport | undefined;
   #closing: Promise<void> | undefined;
 
@@ -142,14 +145,20 @@ class ProbesInstance implements Probes, ProbeEngine {
     }
     if (typeof options.basePath !== 'string') expectString('basePath', options.basePath);
     const logger = toLogger('logger', options.logger);
-    const context = { timeoutMs: options.timeoutMs, logger, runners: new Map<Check, Map<string, CheckRunner>>(), closers: new Set<() => unknown>() };
+    expectNonNegativeNumber('cacheMs', options.cacheMs);
+    const context: RegistryContext = {
+      defaults: { timeoutMs: options.timeoutMs, cacheMs: options.cacheMs, critical: CHECK_DEFAULTS.critical },
+      logger,
+      runners: new Map<Check, Map<string, CheckRunner>>(),
+      closable: new Set<CheckSpec>(),
+    };
     const readiness = registerGroup('readiness', options.readiness, context);
     this.#groups = {
       liveness: registerGroup('liveness', options.liveness, context),
       readiness,
       startup: options.startup === undefined ? readiness : registerGroup('startup', options.startup, context),
     };
-    this.#closers = context.closers;
+    this.#closable = context.closable;
     this.routes = new RouteTable(options.paths, options.basePath);
     this.details = options.details;
     this.identity = { serviceId: options.serviceId, releaseId: options.releaseId, version: options.version };
@@ -213,7 +222,7 @@ class ProbesInstance implements Probes, ProbeEngine {
   }
 
   close(): Promise<void> {
-    this.#closing ??= Promise.allSettled([...this.#closers].map((close) => Promise.resolve().then(close))).then(() => {});
+    this.#closing ??= Promise.allSettled([...this.#closable].map((spec) => Promise.resolve().then(() => spec.close?.()))).then(() => {});
     return this.#closing;
   }
 }

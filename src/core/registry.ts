@@ -19,14 +19,24 @@ export interface RegisteredCheck {
   readonly runner: CheckRunner;
 }
 
+/** The probe-wide settings a check without its own falls back to. */
+export interface CheckDefaults {
+  readonly timeoutMs: number;
+  readonly cacheMs: number;
+  readonly critical: boolean;
+}
+
 /** What every group shares while it is built. */
 export interface RegistryContext {
-  readonly timeoutMs: number;
+  readonly defaults: CheckDefaults;
   readonly logger: Logger | undefined;
   /** Runners by check and name, to share them between probes. */
   readonly runners: Map<Check, Map<string, CheckRunner>>;
-  /** `close()` of every check spec, each once. */
-  readonly closers: Set<() => unknown>;
+  /**
+   * Every check spec that has a `close()`, once each: the same spec under two names (or in
+   * two probes) gets two runners but is closed once.
+   */
+  readonly closable: Set<CheckSpec>;
 }
 
 /** Validates one group's checks and returns their runners in declaration order. */
@@ -52,16 +62,17 @@ function runnerFor(group: string, name: string, check: unknown, context: Registr
   context.runners.set(spec, byName);
   let runner = byName.get(name);
   if (!runner) {
+    const { defaults } = context;
     runner = new CheckRunner({
       name,
       run: spec.run,
-      timeoutMs: spec.timeoutMs ?? context.timeoutMs,
-      cacheMs: spec.cacheMs ?? 0,
-      critical: spec.critical ?? true,
+      timeoutMs: spec.timeoutMs ?? defaults.timeoutMs,
+      cacheMs: spec.cacheMs ?? defaults.cacheMs,
+      critical: spec.critical ?? defaults.critical,
       logger: context.logger,
     });
     byName.set(name, runner);
-    if (spec.close) context.closers.add(spec.close.bind(spec));
+    if (spec.close) context.closable.add(spec);
   }
   return runner;
 }

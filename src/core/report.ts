@@ -7,9 +7,6 @@ import type { CheckStatus } from './check.js';
 /** The three probes Kubernetes knows. */
 export type ProbeName = 'liveness' | 'readiness' | 'startup';
 
-/** Every probe name, in the order the options list them. */
-export const PROBE_NAMES: readonly ProbeName[] = ['liveness', 'readiness', 'startup'];
-
 /** One check's line in a probe report. */
 export interface CheckReport {
   readonly name: string;

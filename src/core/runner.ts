@@ -1,11 +1,13 @@
 /**
  * Runs one check: a timeout that aborts the check's signal, one shared in-flight run for
- * concurrent callers (no probe storm reaches the database), an optional result cache, and
- * a log line when — and only when — the check changes state.
+ * concurrent callers (no probe storm reaches the database), never a second run while one
+ * abandoned at its timeout still hangs, an optional result cache, and a log line when —
+ * and only when — the check changes state.
  */
 import { isObservation, type CheckFunction, type Observation } from './check.js';
 import { CheckTimeoutError } from './errors.js';
 import { log, type Logger } from './logger.js';
+import { runWithDeadline } from './internal/deadline.js';
 import { toReason } from './reason.js';
 
 /** The outcome of one run of one check. */
@@ -34,6 +36,7 @@ export interface CheckRunnerSettings {
 export class CheckRunner {
   readonly settings: CheckRunnerSettings;
   #inflight: Promise<CheckResult> | undefined;
+  #abandoned: Abandoned | undefined;
   #last: CheckResult | undefined;
   #lastOk: boolean | undefined;
 
@@ -41,12 +44,18 @@ export class CheckRunner {
     this.settings = settings;
   }
 
-  /** The current result: the cached one while fresh, the in-flight run, or a new run. */
+  /**
+   * The current result: the cached one while fresh, the in-flight run, a failure at once
+   * while a run abandoned at its timeout still hangs, or a new run.
+   */
   result(): Promise<CheckResult> {
     const last = this.#last;
     if (last && this.settings.cacheMs > 0 && Date.now() - last.time.getTime() < this.settings.cacheMs) {
       return Promise.resolve(last);
     }
+    // A check that ignores its signal must not pile up: one more run per probe period on a
+    // blackholed database would exhaust the app's own pool within a minute (SPEC §2).
+    if (this.#abandoned) return Promise.resolve(stillPending(this.#abandoned));
     this.#inflight ??= this.#runOnce().finally(() => {
       this.#inflight = undefined;
     });
@@ -55,17 +64,31 @@ export class CheckRunner {
 
   async #runOnce(): Promise<CheckResult> {
     const { run, timeoutMs } = this.settings;
+    const startedAt = new Date();
     const started = performance.now();
+    const timeoutError = new CheckTimeoutError(timeoutMs);
+    const deadline = runWithDeadline(run, timeoutMs, timeoutError);
+    const settled = await deadline.settled;
+    const durationMs = performance.now() - started;
     let result: CheckResult;
-    try {
-      const value = await withTimeout(run, timeoutMs);
-      result = { ok: true, time: new Date(), durationMs: performance.now() - started, ...observed(value) };
-    } catch (error) {
-      result = { ok: false, reason: toReason(error), time: new Date(), durationMs: performance.now() - started };
+    if (settled.outcome === 'done') {
+      result = { ok: true, time: new Date(), durationMs, ...observed(settled.value) };
+    } else {
+      const error = settled.outcome === 'failed' ? settled.error : timeoutError;
+      result = { ok: false, reason: toReason(error), time: new Date(), durationMs };
     }
+    if (settled.outcome === 'timeout') this.#abandon(startedAt, deadline.finished);
     this.#last = result;
     this.#logTransition(result);
     return result;
+  }
+
+  #abandon(startedAt: Date, finished: Promise<void>): void {
+    const abandoned: Abandoned = { startedAt, timeoutMs: this.settings.timeoutMs };
+    this.#abandoned = abandoned;
+    void finished.then(() => {
+      if (this.#abandoned === abandoned) this.#abandoned = undefined;
+    });
   }
 
   #logTransition(result: CheckResult): void {
@@ -80,37 +103,17 @@ export class CheckRunner {
 
 // --- internal ---
 
-function observed(value: unknown): { observation?: Observation } {
-  return isObservation(value) ? { observation: value } : {};
+/** A run that outlived its timeout and has not settled yet. */
+interface Abandoned {
+  readonly startedAt: Date;
+  readonly timeoutMs: number;
 }
 
-/**
- * Runs `run` with a signal that aborts at `timeoutMs`, and rejects at that moment even if
- * the check ignores its signal. The check's own later settlement is handled (no unhandled
- * rejection). The timeout error is created before the timer is armed (its stack then
- * points at the caller, not at a timer callback).
- */
-function withTimeout(run: CheckFunction, timeoutMs: number): Promise<unknown> {
-  const controller = new AbortController();
-  const running = Promise.resolve().then(() => run(controller.signal));
-  if (!Number.isFinite(timeoutMs)) return running;
-  const timeoutError = new CheckTimeoutError(timeoutMs);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      controller.abort(timeoutError);
-      reject(timeoutError);
-    }, timeoutMs);
-    // Not unref()ed: a probe in progress is work (the CLI's in-process probe would
-    // otherwise exit before its hanging check timed out). It lives at most timeoutMs.
-    running.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+function stillPending(abandoned: Abandoned): CheckResult {
+  const reason = `previous run (started ${abandoned.startedAt.toISOString()}) still pending after its ${abandoned.timeoutMs} ms timeout; no new run until it settles`;
+  return { ok: false, reason, time: new Date(), durationMs: 0 };
+}
+
+function observed(value: unknown): { observation?: Observation } {
+  return isObservation(value) ? { observation: value } : {};
 }

@@ -1,11 +1,11 @@
 /**
- * Runs one check the way the probe runner does, for check tests that do not need a whole
- * `createProbes`: an AbortSignal that aborts at `timeoutMs`, and a race against it.
- * Resolves to `{ ok, reason?, value, elapsedMs }`, never rejects.
+ * Runs one check through the real check runner (src/core/runner.ts), for check tests that
+ * do not need a whole `createProbes`: its timeout aborts the check's signal, and the
+ * outcome is the runner's own. Resolves to `{ ok, reason?, value, elapsedMs }`, never
+ * rejects; `value` is the check's observation, if any.
  */
 import type { Check } from '../../src/core/check.js';
-import { CheckTimeoutError } from '../../src/core/errors.js';
-import { toReason } from '../../src/core/reason.js';
+import { CheckRunner } from '../../src/core/runner.js';
 
 export interface CheckOutcome {
   ok: boolean;
@@ -16,22 +16,10 @@ export interface CheckOutcome {
 
 export async function runCheck(check: Check, timeoutMs = 900): Promise<CheckOutcome> {
   const run = typeof check === 'function' ? check : check.run;
-  const timeoutError = new CheckTimeoutError(timeoutMs);
-  const controller = new AbortController();
+  const runner = new CheckRunner({ name: run.name || 'check', run, timeoutMs, cacheMs: 0, critical: true, logger: undefined });
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort(timeoutError);
-      reject(timeoutError);
-    }, timeoutMs);
-  });
-  try {
-    const value = await Promise.race([Promise.resolve().then(() => run(controller.signal)), timeout]);
-    return { ok: true, value, elapsedMs: performance.now() - started };
-  } catch (error) {
-    return { ok: false, reason: toReason(error), elapsedMs: performance.now() - started };
-  } finally {
-    clearTimeout(timer);
-  }
+  const result = await runner.result();
+  const outcome: CheckOutcome = { ok: result.ok, value: result.observation, elapsedMs: performance.now() - started };
+  if (result.reason !== undefined) outcome.reason = result.reason;
+  return outcome;
 }

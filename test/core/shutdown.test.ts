@@ -16,7 +16,8 @@ import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { withProbes } from '../../src/adapters/node.js';
 import { createProbes, type Probes } from '../../src/core/probes.js';
-import { gracefulShutdown, type ShutdownOptions, type ShutdownServer } from '../../src/core/shutdown.js';
+import { gracefulShutdown } from '../../src/core/shutdown/graceful-shutdown.js';
+import type { ShutdownOptions, ShutdownServer } from '../../src/core/shutdown/options.js';
 import { startApp } from '../_helpers/rollout.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -8,7 +8,7 @@
  * `/stream?ms=N` sends its headers at once and ends after N ms.
  * Phase logs go to stderr as `log LEVEL message`; the exit code is the process's.
  */
-import type { ShutdownHook, ShutdownOptions } from '../../../src/core/shutdown.js';
+import type { ShutdownHook, ShutdownOptions } from '../../../src/core/shutdown/options.js';
 import { createProbes } from '../../../src/core/probes.js';
 
 export const probes = createProbes();

@@ -1,7 +1,7 @@
 // Express 5 with expressProbes, shut down by gracefulShutdown on the server app.listen gives.
 import express from 'express';
 import { expressProbes } from '../../../src/adapters/express.js';
-import { gracefulShutdown } from '../../../src/core/shutdown.js';
+import { gracefulShutdown } from '../../../src/core/shutdown/graceful-shutdown.js';
 import { announce, body, probes, shutdownOptions, sleep, workMs } from './_common.js';
 
 const app = express();

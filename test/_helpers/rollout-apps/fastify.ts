@@ -1,7 +1,7 @@
 // Fastify 5 with fastifyProbes, shut down by gracefulShutdown on the Fastify instance itself.
 import Fastify from 'fastify';
 import { fastifyProbes } from '../../../src/adapters/fastify.js';
-import { gracefulShutdown } from '../../../src/core/shutdown.js';
+import { gracefulShutdown } from '../../../src/core/shutdown/graceful-shutdown.js';
 import { announce, body, probes, shutdownOptions, sleep, workMs } from './_common.js';
 
 const app = Fastify();

@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { honoProbes } from '../../../src/adapters/hono.js';
-import { gracefulShutdown } from '../../../src/core/shutdown.js';
+import { gracefulShutdown } from '../../../src/core/shutdown/graceful-shutdown.js';
 import { announce, body, probes, shutdownOptions, sleep, workMs } from './_common.js';
 
 const app = new Hono();

@@ -1,7 +1,7 @@
 // Koa 3 with koaProbes, shut down by gracefulShutdown on the server app.listen gives.
 import Koa from 'koa';
 import { koaProbes } from '../../../src/adapters/koa.js';
-import { gracefulShutdown } from '../../../src/core/shutdown.js';
+import { gracefulShutdown } from '../../../src/core/shutdown/graceful-shutdown.js';
 import { announce, body, probes, shutdownOptions, sleep, workMs } from './_common.js';
 
 const app = new Koa();

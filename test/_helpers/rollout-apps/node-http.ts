@@ -1,7 +1,7 @@
 // node:http with withProbes, shut down by gracefulShutdown.
 import http from 'node:http';
 import { withProbes } from '../../../src/adapters/node.js';
-import { gracefulShutdown } from '../../../src/core/shutdown.js';
+import { gracefulShutdown } from '../../../src/core/shutdown/graceful-shutdown.js';
 import { announce, body, probes, shutdownOptions, sleep, workMs } from './_common.js';
 
 const server = http.createServer(

@@ -4,46 +4,11 @@
  * in flight, destroy the rest, run the app's hooks, exit.
  */
 import { constants as osConstants } from 'node:os';
-import { InvalidOptionError } from './errors.js';
-import { log, toLogger, type Logger } from './logger.js';
-import { describe, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber, resolveOptions } from './options.js';
-import type { Probes } from './probes.js';
-import { toReason } from './reason.js';
-import { sleep, within } from './internal/_deadline.js';
-import { expectProbes, toHooks, toSignals, warnIfOverBudget } from './internal/_shutdown-options.js';
-import { toShutdownTarget, type ShutdownTarget } from './internal/_shutdown-target.js';
-
-/** A cleanup step run after the server has closed; its signal aborts at `hookTimeoutMs`. */
-export type ShutdownHook = (signal: AbortSignal) => unknown;
-
-/**
- * What {@link gracefulShutdown} stops: a node:http(s) server (also what Express, Koa and
- * Hono's node server give), a Fastify instance, any object with `close()` (awaited, or
- * given a callback if it takes one), or `null` for a worker with no server.
- */
-export type ShutdownServer = { close(...args: never[]): unknown } | null;
-
-/** Options of {@link gracefulShutdown}. */
-export interface ShutdownOptions {
-  /** The probes whose readiness fails at the first signal and which are closed at the end. @defaultValue none */
-  readonly probes?: Pick<Probes, 'drain' | 'close'>;
-  /** How long the server keeps serving after readiness fails, so the endpoints drop the pod first. @defaultValue `DEFAULTS.delayMs` (5000) */
-  readonly delayMs?: number;
-  /** How long requests in flight may take once the server stops accepting; then they are destroyed. @defaultValue `DEFAULTS.timeoutMs` (20000: with `delayMs` and one hook it fills the default 30 s grace period) */
-  readonly timeoutMs?: number;
-  /** Bound of each `onShutdown` hook (and of `probes.close()`, and of Fastify's onClose hooks). @defaultValue `DEFAULTS.hookTimeoutMs` (5000) */
-  readonly hookTimeoutMs?: number;
-  /** Cleanup run in order after the server has closed: `() => pool.end()`. @defaultValue none */
-  readonly onShutdown?: ShutdownHook | readonly ShutdownHook[];
-  /** Signals that start the shutdown; `[]` leaves it to `controller.shutdown()`. @defaultValue `['SIGTERM', 'SIGINT']` */
-  readonly signals?: readonly NodeJS.Signals[];
-  /** The pod's `terminationGracePeriodSeconds` × 1000, minus any preStop time; a longer budget is warned about at start. @defaultValue `DEFAULTS.gracePeriodMs` (30000) */
-  readonly gracePeriodMs?: number;
-  /** Where the phases are logged, one line each (`console`, pino). @defaultValue false (silent) */
-  readonly logger?: Logger | false;
-  /** Called with the exit code at the end; `false` leaves the exit to the caller (read `done`). @defaultValue `process.exit` */
-  readonly exit?: ((code: number) => void) | false;
-}
+import { log, type Logger } from '../logger.js';
+import { toReason } from '../reason.js';
+import { sleep, within, type Settled } from '../internal/deadline.js';
+import { resolveShutdownOptions, warnIfOverBudget, type ShutdownHook, type ShutdownOptions, type ShutdownServer, type ShutdownSettings } from './options.js';
+import { toShutdownTarget, type ShutdownTarget } from './target.js';
 
 /** The handle {@link gracefulShutdown} returns. */
 export interface ShutdownController {
@@ -54,19 +19,6 @@ export interface ShutdownController {
   /** Removes the signal listeners (done automatically when the shutdown ends). */
   dispose(): void;
 }
-
-/** Defaults of {@link ShutdownOptions}, in one place. */
-export const DEFAULTS = {
-  probes: undefined as Pick<Probes, 'drain' | 'close'> | undefined,
-  delayMs: 5000,
-  timeoutMs: 20_000,
-  hookTimeoutMs: 5000,
-  onShutdown: [] as ShutdownHook | readonly ShutdownHook[],
-  signals: ['SIGTERM', 'SIGINT'] as readonly NodeJS.Signals[],
-  gracePeriodMs: 30_000,
-  logger: false as Logger | false,
-  exit: exitProcess as ((code: number) => void) | false,
-};
 
 /**
  * Shuts the app down gracefully on SIGTERM: readiness fails at once (liveness does not),
@@ -98,50 +50,30 @@ export const DEFAULTS = {
  * ```
  */
 export function gracefulShutdown(server: ShutdownServer, options: ShutdownOptions = {}): ShutdownController {
-  expectKnownKeys('options', options, Object.keys(DEFAULTS));
-  const settings = resolveOptions(DEFAULTS, options);
-  expectNonNegativeNumber('delayMs', settings.delayMs);
-  expectPositiveNumber('timeoutMs', settings.timeoutMs);
-  expectPositiveNumber('hookTimeoutMs', settings.hookTimeoutMs);
-  expectPositiveNumber('gracePeriodMs', settings.gracePeriodMs);
-  const hooks = toHooks(settings.onShutdown);
-  const signals = toSignals(settings.signals);
-  expectProbes(settings.probes);
-  if (settings.exit !== false && typeof settings.exit !== 'function') {
-    throw new InvalidOptionError(`Expected \`exit\` to be a function (code) => void or false, got ${describe(settings.exit)}`);
-  }
-  const logger = toLogger('logger', settings.logger);
+  const settings = resolveShutdownOptions(options);
   const target = toShutdownTarget(server);
-  warnIfOverBudget(settings.delayMs + settings.timeoutMs + hooks.length * settings.hookTimeoutMs, settings.gracePeriodMs, hooks.length, logger);
-  return new Shutdown(target, settings, hooks, signals, logger);
+  warnIfOverBudget(settings);
+  return new Shutdown(target, settings);
 }
 
 // --- internal ---
 
-type Settings = Readonly<typeof DEFAULTS>;
-
-function exitProcess(code: number): void {
-  process.exit(code);
-}
-
 class Shutdown implements ShutdownController {
   readonly done: Promise<number>;
   readonly #target: ShutdownTarget;
-  readonly #settings: Settings;
-  readonly #hooks: readonly ShutdownHook[];
+  readonly #settings: ShutdownSettings;
   readonly #logger: Logger | undefined;
   readonly #listeners = new Map<NodeJS.Signals, () => void>();
   #resolve!: (code: number) => void;
   #running: Promise<void> | undefined;
   #ended = false;
 
-  constructor(target: ShutdownTarget, settings: Settings, hooks: readonly ShutdownHook[], signals: readonly NodeJS.Signals[], logger: Logger | undefined) {
+  constructor(target: ShutdownTarget, settings: ShutdownSettings) {
     this.#target = target;
     this.#settings = settings;
-    this.#hooks = hooks;
-    this.#logger = logger;
+    this.#logger = settings.logger;
     this.done = new Promise((resolve) => (this.#resolve = resolve));
-    for (const signal of new Set(signals)) {
+    for (const signal of new Set(settings.signals)) {
       const listener = (): void => this.#onSignal(signal);
       this.#listeners.set(signal, listener);
       process.on(signal, listener);
@@ -187,7 +119,7 @@ class Shutdown implements ShutdownController {
   }
 
   async #run(reason: string): Promise<number> {
-    const { probes, delayMs, timeoutMs, hookTimeoutMs } = this.#settings;
+    const { probes, delayMs, timeoutMs, hookTimeoutMs, hooks } = this.#settings;
     const target = this.#target;
     const started = performance.now();
     let failed = false;
@@ -205,10 +137,10 @@ class Shutdown implements ShutdownController {
       if (closed.outcome === 'timeout') this.#log('warn', `shutdown: ${target.label} still open after ${timeoutMs} ms: destroyed ${destroyed} connection(s)`);
       else this.#log('error', `shutdown: closing the ${target.label} failed: ${toReason(closed.error)}`);
     }
-    failed = !this.#report('Fastify onClose hooks', await within(target.finish(), hookTimeoutMs)) || failed;
+    if (target.finish) failed = !this.#report(target.finish.label, await within(target.finish.run(), hookTimeoutMs)) || failed;
 
-    if (this.#hooks.length > 0) this.#log('info', `shutdown: running ${this.#hooks.length} onShutdown hook(s)`);
-    for (const [index, hook] of this.#hooks.entries()) {
+    if (hooks.length > 0) this.#log('info', `shutdown: running ${hooks.length} onShutdown hook(s)`);
+    for (const [index, hook] of hooks.entries()) {
       failed = !this.#report(hookLabel(hook, index), await within(hook, hookTimeoutMs)) || failed;
     }
     if (probes) failed = !this.#report('probes.close()', await within(probes.close(), hookTimeoutMs)) || failed;
@@ -218,7 +150,7 @@ class Shutdown implements ShutdownController {
     return code;
   }
 
-  #report(what: string, settled: Awaited<ReturnType<typeof within>>): boolean {
+  #report(what: string, settled: Settled<unknown>): boolean {
     if (settled.outcome === 'timeout') this.#log('error', `shutdown: ${what} timed out after ${this.#settings.hookTimeoutMs} ms`);
     else if (settled.outcome === 'failed') this.#log('error', `shutdown: ${what} failed: ${toReason(settled.error)}`);
     return settled.outcome === 'done';

@@ -40,11 +40,6 @@ export class ConnectionTracker {
     this.#adopt();
   }
 
-  /** Open sockets (those accepted since construction). */
-  get size(): number {
-    return this.#sockets.size;
-  }
-
   /** Requests being answered right now. */
   inFlight(): number {
     let count = 0;

@@ -6,7 +6,7 @@
  */
 import { InvalidOptionError } from '../errors.js';
 import { describe } from '../options.js';
-import { ConnectionTracker, type HttpServerLike } from './_connection-tracker.js';
+import { ConnectionTracker, type HttpServerLike } from './connection-tracker.js';
 
 /** One kind of server, as the shutdown sequence drives it. */
 export interface ShutdownTarget {
@@ -20,8 +20,8 @@ export interface ShutdownTarget {
   settled(): Promise<unknown>;
   /** Destroys what is left; returns the number of connections destroyed. */
   destroy(): number;
-  /** After `settled`/`destroy`: Fastify's own `close()` (its onClose hooks); nothing for the others. */
-  finish(): Promise<unknown>;
+  /** After `settled`/`destroy`: the server's own close hooks (Fastify's onClose), named for the log; none for the others. */
+  readonly finish?: { readonly label: string; run(): Promise<unknown> };
   /** Removes the listeners put on the server. */
   dispose(): void;
 }
@@ -83,7 +83,6 @@ function httpTarget(server: HttpServerLike): ShutdownTarget {
     },
     settled: () => closed ?? Promise.resolve(),
     destroy: () => tracker.destroyAll(),
-    finish: () => Promise.resolve(),
     dispose: () => tracker.dispose(),
   };
 }
@@ -114,7 +113,7 @@ function fastifyTarget(app: FastifyLike): ShutdownTarget {
     },
     settled: () => Promise.race([serverClosed ?? Promise.resolve(), closing ?? Promise.resolve()]),
     destroy: () => tracker.destroyAll(),
-    finish: () => closing ?? Promise.resolve(),
+    finish: { label: 'Fastify onClose hooks', run: () => closing ?? Promise.resolve() },
     dispose: () => tracker.dispose(),
   };
 }
@@ -137,7 +136,6 @@ function closableTarget(target: { close: (...args: unknown[]) => unknown }): Shu
     },
     settled: () => closed ?? Promise.resolve(),
     destroy: () => 0,
-    finish: () => Promise.resolve(),
     dispose: () => {},
   };
 }
@@ -149,7 +147,6 @@ function noServer(): ShutdownTarget {
     stop: () => 0,
     settled: () => Promise.resolve(),
     destroy: () => 0,
-    finish: () => Promise.resolve(),
     dispose: () => {},
   };
 }

@@ -1,0 +1,89 @@
+/**
+ * Running work against a deadline, the one way shipshape does it: the check runner (a
+ * check's timeout), the shutdown sequence (each phase's bound) and the command line (each
+ * attempt of `wait4db`) all use {@link runWithDeadline}.
+ *
+ * The work gets an `AbortSignal` that aborts at the deadline, so it can free its socket;
+ * the caller is answered at the deadline even when the work ignores its signal, and learns
+ * separately when the work has really ended ({@link Deadline.finished}), so that it never
+ * starts a second run on top of one that still hangs.
+ *
+ * Timers are not `unref()`ed: work with a deadline is what the process is there for (an
+ * exec probe's in-process check, a shutdown phase); each timer lives at most its `ms`.
+ */
+
+/** `setTimeout`'s ceiling: a longer delay fires after 1 ms (Node warns `TimeoutOverflowWarning`). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** How a bounded run ended. */
+export type Settled<T> =
+  | { readonly outcome: 'done'; readonly value: T }
+  | { readonly outcome: 'failed'; readonly error: unknown }
+  | { readonly outcome: 'timeout' };
+
+/** A run of work against a deadline. Neither promise ever rejects. */
+export interface Deadline<T> {
+  /** The work's outcome, or `timeout` at the deadline, whichever comes first. */
+  readonly settled: Promise<Settled<T>>;
+  /** Resolves when the work itself has settled, before or after the deadline. */
+  readonly finished: Promise<void>;
+}
+
+/** What work against a deadline is: a function given the signal, or a promise already under way. */
+export type Work<T> = PromiseLike<T> | ((signal: AbortSignal) => T | PromiseLike<T>);
+
+/**
+ * Runs `work` with a signal that aborts with `timeoutError` after `ms`. `Infinity` means
+ * never; a finite `ms` above {@link MAX_TIMER_MS} is capped at it (about 24.8 days). A
+ * function that throws synchronously fails like one that rejects, and a rejection after the
+ * deadline is handled, so it never becomes an unhandled rejection.
+ *
+ * Create `timeoutError` before calling (its stack then points at the caller, not at a timer).
+ */
+export function runWithDeadline<T>(work: Work<T>, ms: number, timeoutError: Error = new Error(`timed out after ${ms} ms`)): Deadline<T> {
+  const controller = new AbortController();
+  let running: Promise<T>;
+  try {
+    running = Promise.resolve(typeof work === 'function' ? work(controller.signal) : work);
+  } catch (error) {
+    running = Promise.reject(error);
+  }
+  const outcome = running.then(
+    (value): Settled<T> => ({ outcome: 'done', value }),
+    (error: unknown): Settled<T> => ({ outcome: 'failed', error }),
+  );
+  const finished = outcome.then(() => {});
+  if (!(ms < Infinity)) return { settled: outcome, finished };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<Settled<T>>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(timeoutError);
+      resolve({ outcome: 'timeout' });
+    }, Math.min(Math.max(ms, 0), MAX_TIMER_MS));
+  });
+  const settled = Promise.race([outcome, deadline]);
+  void settled.then(() => clearTimeout(timer));
+  return { settled, finished };
+}
+
+/** {@link runWithDeadline}'s outcome alone, for callers that do not care when abandoned work ends. */
+export function within<T>(work: Work<T>, ms: number, timeoutError?: Error): Promise<Settled<T>> {
+  return runWithDeadline(work, ms, timeoutError).settled;
+}
+
+/**
+ * Resolves after `ms` (at once for 0 or less, never for `Infinity`, capped like
+ * {@link runWithDeadline}), or as soon as `signal` aborts.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = ms < Infinity ? setTimeout(done, Math.min(ms, MAX_TIMER_MS)) : undefined;
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
