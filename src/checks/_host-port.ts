@@ -3,7 +3,6 @@
  * `cache-1:11211`, `10.0.0.2`, `[::1]:11211` (RFC 3986 §3.2.2 brackets for IPv6), and a
  * bare IPv6 address `::1`, which has no room for a port.
  */
-import { isIP } from 'node:net';
 import { InvalidOptionError } from '../core/errors.js';
 import { describe } from '../core/options.js';
 
@@ -28,14 +27,14 @@ export function parseHostPort(option: string, input: string, defaultPort: number
   if (bracketed) {
     host = bracketed[1] ?? '';
     portText = bracketed[2];
-  } else if (isIP(text) === 6) {
+  } else if (isIPv6(text)) {
     host = text;
   } else {
     const colon = text.lastIndexOf(':');
     host = colon === -1 ? text : text.slice(0, colon);
     portText = colon === -1 ? undefined : text.slice(colon + 1);
   }
-  if (host === '' || /[\s/[\]]/.test(host) || (host.includes(':') && isIP(host) !== 6)) {
+  if (host === '' || /[\s/[\]]/.test(host) || (host.includes(':') && !isIPv6(host))) {
     throw new InvalidOptionError(
       `Expected \`${option}\` to be "host:port" (IPv6 as "[::1]:${defaultPort}"), got ${describe(input)}`,
     );
@@ -54,5 +53,14 @@ export function expectPort(option: string, port: unknown, received: unknown = po
 
 /** `host:port`, with brackets around an IPv6 host. */
 export function formatHostPort(host: string, port: number): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+  return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Whether `host` is an IPv6 address (`::1`, `fe80::1%eth0` without the zone). Decided by
+ * the WHATWG URL parser rather than `node:net`'s `isIP`, so that building a check does not
+ * load the networking modules.
+ */
+export function isIPv6(host: string): boolean {
+  return host.includes(':') && URL.canParse(`http://[${host}]/`);
 }

@@ -1,17 +1,16 @@
 /**
- * One long-lived TCP (or TLS) connection that speaks a line protocol: the memcached text
- * protocol (`version\r\n` → `VERSION 1.6.18`) and the few Redis RESP replies a `PING` needs
+ * A TCP (or TLS) connection that speaks a line protocol: the memcached text protocol
+ * (`version\r\n` → `VERSION 1.6.18`) and the few Redis RESP replies a `PING` needs
  * (`+PONG`, `+OK`, `-ERR …`), each one line. The URL forms of `redis()` and the server-list
  * form of `memcached()` use it instead of a driver: no dependency, and exact control of the
  * socket, which is what a probe needs (destroy it at the timeout, never queue offline).
  *
- * The connection opens on the first request and is kept for the next ones (one socket per
- * server, not one per probe). Any failure destroys it and the next request opens a fresh
- * one, so a restarted server is picked up by the next probe.
+ * Its lifecycle (opened on first use, one socket per server kept between probes, reopened
+ * after a failure) is the shared {@link OwnedConnection}; this file is its driver. `node:net`
+ * and `node:tls` are loaded on the first request, not when shipshape is imported.
  */
-import net from 'node:net';
-import tls from 'node:tls';
-import { abortable } from '../core/internal/abortable.js';
+import type { Socket } from 'node:net';
+import { OwnedConnection, type ConnectionDriver } from '../core/internal/owned-connection.js';
 import type { HostPort } from './_host-port.js';
 
 /** Lines sent once on every new connection before any request (Redis `AUTH`). */
@@ -29,27 +28,15 @@ export interface LineConnectionOptions {
   readonly handshake?: Handshake;
 }
 
-interface Waiter {
-  readonly lines: number;
-  readonly received: string[];
-  readonly resolve: (lines: string[]) => void;
-  readonly reject: (error: Error) => void;
-}
+/** Marks an error built from a server's reply (not a socket failure): never retried. */
+export class ReplyError extends Error {}
 
-// A reply line longer than this means we are not talking to the server we think.
-const MAX_BUFFER = 64 * 1024;
-
-/** A lazily opened, self-healing line-protocol connection. Never throws from an event. */
+/** A lazily opened, self-healing line-protocol connection. */
 export class LineConnection {
-  readonly #options: LineConnectionOptions;
-  #socket: net.Socket | undefined;
-  #opening: Promise<void> | undefined;
-  #buffer = '';
-  #waiters: Waiter[] = [];
-  #closed = false;
+  readonly #owned: OwnedConnection<LineSocket>;
 
   constructor(options: LineConnectionOptions) {
-    this.#options = options;
+    this.#owned = new OwnedConnection(lineDriver(options));
   }
 
   /**
@@ -57,59 +44,61 @@ export class LineConnection {
    * `signal.reason` when the signal aborts, after destroying the socket.
    */
   async request(payload: string, lines: number, signal: AbortSignal): Promise<string[]> {
-    signal.throwIfAborted();
-    // A kept connection may have been dropped by the server while idle (a restart, an idle
-    // timeout) without us seeing it yet: one retry on a fresh socket tells a stale socket
-    // from a dead server.
-    const reused = this.#socket !== undefined && this.#opening === undefined;
-    try {
-      return await abortable(this.#exchange(payload, lines), signal, () => this.destroy());
-    } catch (error) {
-      if (!reused || signal.aborted || this.#closed || isReplyError(error)) throw error;
-      return abortable(this.#exchange(payload, lines), signal, () => this.destroy());
-    }
-  }
-
-  /** Destroys the socket (pending requests fail); the next request reconnects. */
-  destroy(error: Error = new Error(`connection to ${this.#options.server.label} closed`)): void {
-    const socket = this.#socket;
-    this.#socket = undefined;
-    this.#opening = undefined;
-    this.#buffer = '';
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiters) waiter.reject(error);
-    socket?.destroy();
+    await loadNet();
+    return this.#owned.use(signal, (socket) => socket.send(payload, lines));
   }
 
   /** Destroys the socket for good: later requests fail. Idempotent. */
-  close(): void {
-    this.#closed = true;
-    this.destroy(new Error('check closed'));
+  close(): Promise<void> {
+    return this.#owned.close();
   }
+}
 
-  // --- internal ---
+// --- internal ---
 
-  async #exchange(payload: string, lines: number): Promise<string[]> {
-    if (this.#closed) throw new Error('check closed');
-    if (!this.#socket) this.#opening = this.#open();
-    if (this.#opening) await this.#opening;
-    const socket = this.#socket;
-    if (!socket) throw new Error(`connection to ${this.#options.server.label} closed`);
-    return this.#send(socket, payload, lines);
-  }
+// A reply line longer than this means we are not talking to the server we think.
+const MAX_BUFFER = 64 * 1024;
 
-  #send(socket: net.Socket, payload: string, lines: number): Promise<string[]> {
-    return new Promise<string[]>((resolve, reject) => {
-      this.#waiters.push({ lines, received: [], resolve, reject });
-      socket.ref();
-      socket.write(payload);
-    });
-  }
+type NetModules = { readonly net: typeof import('node:net'); readonly tls: typeof import('node:tls') };
+let modules: NetModules | undefined;
 
-  async #open(): Promise<void> {
-    const { server, handshake } = this.#options;
-    const socket = this.#options.tls
+async function loadNet(): Promise<NetModules> {
+  modules ??= { net: await import('node:net'), tls: await import('node:tls') };
+  return modules;
+}
+
+function lineDriver(options: LineConnectionOptions): ConnectionDriver<LineSocket> {
+  return {
+    open(lost) {
+      const socket = new LineSocket(options, lost);
+      return { connection: socket, ready: socket.ready };
+    },
+    destroy: (socket) => socket.destroy(new Error(`connection to ${options.server.label} closed`)),
+    retryStale: (error) => !(error instanceof ReplyError),
+  };
+}
+
+interface Waiter {
+  readonly lines: number;
+  readonly received: string[];
+  readonly resolve: (lines: string[]) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** One socket with its reply buffer and the requests waiting for replies. */
+class LineSocket {
+  readonly ready: Promise<void>;
+  readonly #label: string;
+  readonly #socket: Socket;
+  #buffer = '';
+  #waiters: Waiter[] = [];
+  #failure: Error | undefined;
+
+  constructor(options: LineConnectionOptions, lost: () => void) {
+    const { net, tls } = modules!;
+    const { server } = options;
+    this.#label = server.label;
+    const socket = options.tls
       ? tls.connect({ host: server.host, port: server.port, servername: net.isIP(server.host) ? undefined : server.host })
       : net.connect({ host: server.host, port: server.port, autoSelectFamily: true });
     this.#socket = socket;
@@ -117,65 +106,70 @@ export class LineConnection {
     // Detects a peer that vanished while the connection sat idle between probes.
     socket.setKeepAlive(true, 10_000);
     socket.setEncoding('utf8');
-    let failure: Error | undefined;
     socket.on('error', (error) => {
-      failure = error;
+      this.#failure = error;
     });
     socket.on('close', () => {
-      if (this.#socket === socket) this.destroy(failure ?? new Error(`connection closed by ${server.label}`));
+      this.#rejectAll(this.#failure ?? new Error(`connection closed by ${this.#label}`));
+      lost();
     });
-    socket.on('data', (chunk: string) => this.#receive(socket, chunk));
+    socket.on('data', (chunk: string) => this.#receive(chunk));
+    this.ready = this.#connect(options.tls === true, options.handshake);
+  }
+
+  send(payload: string, lines: number): Promise<string[]> {
+    return new Promise<string[]>((resolve, reject) => {
+      if (this.#socket.destroyed) return reject(this.#failure ?? new Error(`connection to ${this.#label} closed`));
+      this.#waiters.push({ lines, received: [], resolve, reject });
+      this.#socket.ref();
+      this.#socket.write(payload);
+    });
+  }
+
+  destroy(error: Error): void {
+    this.#rejectAll(error);
+    this.#socket.destroy();
+  }
+
+  async #connect(secure: boolean, handshake: Handshake | undefined): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const ready = this.#options.tls ? 'secureConnect' : 'connect';
+      const event = secure ? 'secureConnect' : 'connect';
       const onReady = (): void => {
-        socket.off('close', onClose);
+        this.#socket.off('close', onClose);
         resolve();
       };
       const onClose = (): void => {
-        socket.off(ready, onReady);
-        reject(failure ?? new Error(`connection closed by ${server.label}`));
+        this.#socket.off(event, onReady);
+        reject(this.#failure ?? new Error(`connection closed by ${this.#label}`));
       };
-      socket.once(ready, onReady);
-      socket.once('close', onClose);
+      this.#socket.once(event, onReady);
+      this.#socket.once('close', onClose);
     });
-    if (handshake) {
-      const reply = await this.#send(socket, handshake.payload, handshake.lines);
-      try {
-        handshake.verify(reply);
-      } catch (error) {
-        if (this.#socket === socket) this.destroy();
-        throw error;
-      }
-    }
-    if (this.#socket === socket) this.#opening = undefined;
+    if (handshake) handshake.verify(await this.send(handshake.payload, handshake.lines));
+    if (this.#waiters.length === 0) this.#socket.unref();
   }
 
-  #receive(socket: net.Socket, chunk: string): void {
-    if (this.#socket !== socket) return;
+  #rejectAll(error: Error): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter.reject(error);
+  }
+
+  #receive(chunk: string): void {
     this.#buffer += chunk;
     let end: number;
     while ((end = this.#buffer.indexOf('\r\n')) !== -1) {
       const line = this.#buffer.slice(0, end);
       this.#buffer = this.#buffer.slice(end + 2);
       const waiter = this.#waiters[0];
-      if (!waiter) {
-        this.destroy(new Error(`unexpected data from ${this.#options.server.label}`));
-        return;
-      }
+      if (!waiter) return this.destroy(new Error(`unexpected data from ${this.#label}`));
       waiter.received.push(line);
       if (waiter.received.length === waiter.lines) {
         this.#waiters.shift();
         waiter.resolve(waiter.received);
       }
     }
-    if (this.#buffer.length > MAX_BUFFER) this.destroy(new Error(`unexpected data from ${this.#options.server.label}`));
-    if (this.#waiters.length === 0) socket.unref();
+    if (this.#buffer.length > MAX_BUFFER) this.destroy(new Error(`unexpected data from ${this.#label}`));
+    if (this.#waiters.length === 0) this.#socket.unref();
   }
-}
-
-/** Marks an error built from a server's reply (not a socket failure): never retried. */
-export class ReplyError extends Error {}
-
-function isReplyError(error: unknown): boolean {
-  return error instanceof ReplyError;
 }

@@ -5,8 +5,10 @@
  */
 import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError } from '../core/errors.js';
+import { createSqlClient, type SqlClientOptions } from '../core/internal/sql/client.js';
 import { describe } from '../core/options.js';
 import { checkSpec } from './_check-spec.js';
+import { roundTrip } from './_round-trip.js';
 
 /**
  * Builds the frozen `CheckSpec` of an SQL check, its `run` named after the check (for stack
@@ -20,6 +22,24 @@ export function sqlCheckSpec(
 ): CheckSpec {
   Object.defineProperty(run, 'name', { value: name });
   return checkSpec(run, options, close);
+}
+
+/**
+ * The check of a database URL (validated by the caller): `query` through a SQL client of
+ * its own, whose one connection `close()` ends, resolving to the round trip.
+ */
+export function sqlUrlCheck(name: string, url: string, query: string, options: CheckSpecOptions | undefined, client?: SqlClientOptions): CheckSpec {
+  const sql = createSqlClient(url, client);
+  return sqlCheckSpec(
+    name,
+    async (signal) => {
+      const started = performance.now();
+      await sql.query(query, [], signal);
+      return roundTrip(started);
+    },
+    options,
+    () => sql.close(),
+  );
 }
 
 /**

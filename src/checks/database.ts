@@ -9,7 +9,7 @@ import { loadDriver } from '../core/internal/load-driver.js';
 import { validateCheckOptions } from './_check-spec.js';
 import { timed } from './_round-trip.js';
 import { isUnrecognizedClient, hasMethod, hasMethods, sqlCheckSpec, unrecognizedClient } from './_sql-check.js';
-import { SQL_URL_SCHEMES, schemeOf } from './_sql-url.js';
+import { SQL_URL_SCHEMES, schemeOf } from '../core/internal/sql/url.js';
 import { mysql } from './mysql.js';
 import { postgres } from './postgres.js';
 import { sqlite } from './sqlite.js';

@@ -85,7 +85,7 @@ function parseList(items: readonly unknown[]): HostPort[] {
   return servers;
 }
 
-function serversCheck(servers: readonly HostPort[]): { run: (signal: AbortSignal) => Promise<Observation>; close: () => void } {
+function serversCheck(servers: readonly HostPort[]): { run: (signal: AbortSignal) => Promise<Observation>; close: () => Promise<void> } {
   const connections = servers.map((server) => new LineConnection({ server }));
   return {
     run: async function memcachedVersion(signal: AbortSignal): Promise<Observation> {
@@ -105,8 +105,8 @@ function serversCheck(servers: readonly HostPort[]): { run: (signal: AbortSignal
       throwFailures(answers);
       return roundTrip(started);
     },
-    close() {
-      for (const connection of connections) connection.close();
+    close: async () => {
+      await Promise.all(connections.map((connection) => connection.close()));
     },
   };
 }

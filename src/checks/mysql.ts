@@ -4,12 +4,10 @@
  */
 import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { abortable } from '../core/internal/abortable.js';
-import { loadDriver } from '../core/internal/load-driver.js';
-import { OwnedConnection } from './_sql-connection.js';
+import { parseSqlUrl } from '../core/internal/sql/url.js';
 import { validateCheckOptions } from './_check-spec.js';
 import { roundTrip, timed } from './_round-trip.js';
-import { hasMethods, sqlCheckSpec, unrecognizedClient } from './_sql-check.js';
-import { SQL_URL_SCHEMES, parseSqlUrl } from './_sql-url.js';
+import { hasMethods, sqlCheckSpec, sqlUrlCheck, unrecognizedClient } from './_sql-check.js';
 
 /** Options of {@link mysql}. */
 export interface MysqlOptions extends CheckSpecOptions {}
@@ -69,8 +67,7 @@ export function mysql(client: MysqlClient, options?: MysqlOptions): CheckSpec {
   validateCheckOptions(options);
   if (typeof client === 'string') {
     parseSqlUrl('mysql', 'mysql', client);
-    const owned = new OwnedConnection(mysqlUrlDriver(client));
-    return sqlCheckSpec('mysql', (signal) => owned.run(signal), options, () => owned.close());
+    return sqlUrlCheck('mysql', client, 'SELECT 1', options);
   }
   // The callback API's promise() wrapper shares the app's pool or connection; it adds no
   // listener to it (mysql2 forwards events only once someone listens on the wrapper).
@@ -117,49 +114,4 @@ async function queryPool(pool: Mysql2PromisePoolLike, signal: AbortSignal): Prom
   } finally {
     if (!done) connection.release();
   }
-}
-
-/** The parts of `mysql2` (callback API) the URL form uses. */
-interface Mysql2Module {
-  createConnection(config: object): Mysql2OwnConnection;
-}
-
-interface Mysql2OwnConnection {
-  query(sql: string, callback: (error: Error | null) => void): unknown;
-  end(callback: (error?: Error | null) => void): unknown;
-  destroy(): void;
-  on(event: 'error' | 'end', listener: (error?: Error) => void): unknown;
-  once(event: 'connect' | 'error', listener: (value?: unknown) => void): unknown;
-}
-
-function mysqlUrlDriver(url: string) {
-  // mysql2 reads host, port, user, password and database from the URL and takes query
-  // parameters as options; the scheme itself does not matter to it.
-  const uri = url.replace(/^[a-z]+:/i, 'mysql:');
-  return {
-    load: async () => {
-      const module = await loadDriver<{ default?: Mysql2Module } & Partial<Mysql2Module>>(
-        SQL_URL_SCHEMES['mysql:']!.driver,
-      );
-      return (module.default ?? module) as Mysql2Module;
-    },
-    open(driver: Mysql2Module, lost: (connection: Mysql2OwnConnection) => void) {
-      const connection = driver.createConnection({ uri });
-      // A fatal error (server gone, KILL, reset) is emitted as 'error' when no query is
-      // waiting for it: listen, or the app crashes. Either way the next run reconnects.
-      connection.on('error', () => lost(connection));
-      connection.on('end', () => lost(connection));
-      const ready = new Promise<void>((resolve, reject) => {
-        connection.once('connect', () => resolve());
-        connection.once('error', (error) => reject(error));
-      });
-      return { connection, ready };
-    },
-    query: (connection: Mysql2OwnConnection) =>
-      new Promise<void>((resolve, reject) =>
-        connection.query('SELECT 1', (error) => (error ? reject(error) : resolve())),
-      ),
-    destroy: (connection: Mysql2OwnConnection) => connection.destroy(),
-    end: (connection: Mysql2OwnConnection) => new Promise<void>((resolve) => connection.end(() => resolve())),
-  };
 }

@@ -4,13 +4,11 @@
  */
 import type { CheckSpec, CheckSpecOptions } from '../core/check.js';
 import { abortable } from '../core/internal/abortable.js';
-import { loadDriver } from '../core/internal/load-driver.js';
+import { parseSqlUrl } from '../core/internal/sql/url.js';
 import { expectString } from '../core/options.js';
-import { OwnedConnection } from './_sql-connection.js';
 import { validateCheckOptions } from './_check-spec.js';
 import { roundTrip, timed } from './_round-trip.js';
-import { hasMethods, sqlCheckSpec, unrecognizedClient } from './_sql-check.js';
-import { SQL_URL_SCHEMES, parseSqlUrl } from './_sql-url.js';
+import { hasMethods, sqlCheckSpec, sqlUrlCheck, unrecognizedClient } from './_sql-check.js';
 
 /** Options of {@link postgres}. */
 export interface PostgresOptions extends CheckSpecOptions {
@@ -91,8 +89,7 @@ export function postgres(client: PostgresClient, options?: PostgresOptions): Che
   const applicationName = options?.applicationName ?? DEFAULTS.applicationName;
   if (typeof client === 'string') {
     parseSqlUrl('postgres', 'postgres', client, false);
-    const owned = new OwnedConnection(pgUrlDriver(client, applicationName));
-    return sqlCheckSpec('postgres', (signal) => owned.run(signal), options, () => owned.close());
+    return sqlUrlCheck('postgres', client, 'SELECT 1', options, { applicationName });
   }
   if (isPgPool(client)) return sqlCheckSpec('postgres', (signal) => queryPool(client, signal), options);
   if (isPostgresJs(client)) return sqlCheckSpec('postgres', (signal) => queryPostgresJs(client, signal), options);
@@ -105,19 +102,6 @@ export function postgres(client: PostgresClient, options?: PostgresOptions): Che
 }
 
 // --- internal ---
-
-/** The parts of `pg` (module and Client) the URL form uses. */
-interface PgModule {
-  Client: new (config: object) => PgOwnClient;
-}
-
-interface PgOwnClient {
-  connect(): Promise<unknown>;
-  query(text: string): Promise<unknown>;
-  end(): Promise<unknown>;
-  on(event: 'error' | 'end', listener: (error?: Error) => void): unknown;
-  connection?: { stream?: { destroy(): void } };
-}
 
 function isPgPool(value: unknown): value is PgPoolLike {
   return hasMethods(value, 'connect', 'query') && typeof (value as PgPoolLike).totalCount === 'number';
@@ -164,24 +148,4 @@ function queryPostgresJs(sql: PostgresJsLike, signal: AbortSignal): Promise<Retu
     const query = sql.unsafe('SELECT 1');
     return abortable(query, signal, () => query.cancel());
   });
-}
-
-function pgUrlDriver(url: string, applicationName: string) {
-  return {
-    load: async () => {
-      const module = await loadDriver<{ default?: PgModule } & Partial<PgModule>>(SQL_URL_SCHEMES['postgres:']!.driver);
-      return (module.default ?? module) as PgModule;
-    },
-    open(pg: PgModule, lost: (client: PgOwnClient) => void) {
-      const client = new pg.Client({ connectionString: url, application_name: applicationName });
-      // A restart or pg_terminate_backend() ends the socket: 'error' (must be listened to,
-      // or the process crashes) and then 'end'. Either way the next run reconnects.
-      client.on('error', () => lost(client));
-      client.on('end', () => lost(client));
-      return { connection: client, ready: client.connect() };
-    },
-    query: (client: PgOwnClient) => client.query('SELECT 1'),
-    destroy: (client: PgOwnClient) => client.connection?.stream?.destroy(),
-    end: (client: PgOwnClient) => client.end(),
-  };
 }

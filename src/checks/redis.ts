@@ -114,7 +114,7 @@ function expectPong(reply: unknown): void {
 // A RESP `PING` over node:net needs no driver (zero dependencies, and the socket is ours
 // to destroy at the timeout); ioredis and node-redis would both need reconfiguring not to
 // queue offline, and to stay quiet on error events during a restart.
-function urlCheck(input: string | URL): { run: (signal: AbortSignal) => Promise<Observation>; close: () => void } {
+function urlCheck(input: string | URL): { run: (signal: AbortSignal) => Promise<Observation>; close: () => Promise<void> } {
   let url: URL;
   try {
     url = new URL(input);

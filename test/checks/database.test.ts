@@ -18,7 +18,6 @@ import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import { DataSource } from 'typeorm';
 import { database } from '../../src/checks/database.js';
-import { SQL_URL_SCHEMES } from '../../src/checks/_sql-url.js';
 import { DriverMissingError, InvalidOptionError } from '../../src/core/errors.js';
 import { loadDriver } from '../../src/core/internal/load-driver.js';
 import { runCheck } from '../_helpers/run-check.js';
@@ -243,14 +242,6 @@ describe('database() with raw drivers and URLs', () => {
     for (const url of [POSTGRES_URL, MYSQL_URL, MYSQL_URL.replace('mysql:', 'mariadb:'), file, `file://${file}`]) {
       await assertPasses(url, url);
     }
-  });
-
-  test('the scheme table maps postgres:// to pg and mysql:// to mysql2', () => {
-    assert.equal(SQL_URL_SCHEMES['postgres:']?.driver, 'pg');
-    assert.equal(SQL_URL_SCHEMES['postgresql:']?.driver, 'pg');
-    assert.equal(SQL_URL_SCHEMES['mysql:']?.driver, 'mysql2');
-    assert.equal(SQL_URL_SCHEMES['mariadb:']?.driver, 'mysql2');
-    assert.equal(SQL_URL_SCHEMES['sqlite:']?.driver, 'better-sqlite3');
   });
 
   test('a driver that is not installed is a DriverMissingError naming the package to install', async () => {

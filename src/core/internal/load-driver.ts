@@ -9,8 +9,10 @@ import { DriverMissingError } from '../errors.js';
 const cache = new Map<string, Promise<unknown>>();
 
 /**
- * Imports `packageName` once (cached) and returns its module namespace; for a CommonJS
- * package `namespace.default` is its `module.exports`.
+ * Imports `packageName` once and returns its module namespace; for a CommonJS package
+ * `namespace.default` is its `module.exports`. The outcome is remembered, a failure too: a
+ * probe every few seconds must not retry a failing `import()` (a resolution walk through
+ * `node_modules` each time) for a package that will not appear while the process runs.
  *
  * @throws DriverMissingError (`SHIPSHAPE_DRIVER_MISSING`) when the package is not installed.
  */
@@ -18,7 +20,6 @@ export function loadDriver<T = unknown>(packageName: string): Promise<T> {
   let loading = cache.get(packageName);
   if (!loading) {
     loading = import(packageName).catch((error: unknown) => {
-      cache.delete(packageName);
       const code = (error as { code?: unknown }).code;
       const message = error instanceof Error ? error.message : '';
       // Only the package itself missing, not one of its own dependencies.

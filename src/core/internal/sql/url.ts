@@ -1,35 +1,35 @@
 /**
- * Database URLs for the SQL checks: which schemes exist, which check and which driver
- * package each one needs, and how to parse one without ever echoing its password.
+ * Database URLs for the SQL client and checks: which schemes exist, which dialect each one
+ * means, and how to parse one without ever echoing its password.
  *
- * The scheme → driver table lives here, once, so that the checks, `database(url)` and the
- * CLI (`DATABASE_URL` → `postgres`/`mysql`/`sqlite` by scheme) agree.
+ * The scheme → dialect table lives here, once, so that the checks, `database(url)`, the SQL
+ * client and the CLI (`DATABASE_URL` → `postgres`/`mysql`/`sqlite` by scheme) agree.
  */
 import { fileURLToPath } from 'node:url';
-import { InvalidOptionError } from '../core/errors.js';
-import { registerSecret, registerUrlSecrets } from '../core/redact.js';
-import { safeDecode } from '../core/internal/url.js';
+import { InvalidOptionError } from '../../errors.js';
+import { registerSecret, registerUrlSecrets } from '../../redact.js';
+import { safeDecode } from '../url.js';
 
 /** The SQL checks a URL can be built into. */
-export type SqlDialect = 'postgres' | 'mysql' | 'sqlite';
+export type SqlDialectName = 'postgres' | 'mysql' | 'sqlite';
 
-/** What a URL scheme means: the check that serves it and the driver package it loads. */
+/** What a URL scheme means: the dialect (and check) that serves it. */
 export interface SqlScheme {
-  readonly dialect: SqlDialect;
-  readonly driver: string;
+  readonly dialect: SqlDialectName;
 }
 
 /**
- * Scheme (with its colon, lower case) → check and driver package. `mariadb://` is served by
- * `mysql2` with the same URL parts: MariaDB speaks the MySQL protocol.
+ * Scheme (with its colon, lower case) → dialect. `mariadb://` is served by `mysql2` with the
+ * same URL parts: MariaDB speaks the MySQL protocol. Each dialect's driver package is named
+ * in its file (`pg.ts`, `mysql.ts`, `sqlite.ts`).
  */
 export const SQL_URL_SCHEMES: Readonly<Record<string, SqlScheme>> = Object.freeze({
-  'postgres:': { dialect: 'postgres', driver: 'pg' },
-  'postgresql:': { dialect: 'postgres', driver: 'pg' },
-  'mysql:': { dialect: 'mysql', driver: 'mysql2' },
-  'mariadb:': { dialect: 'mysql', driver: 'mysql2' },
-  'sqlite:': { dialect: 'sqlite', driver: 'better-sqlite3' },
-  'file:': { dialect: 'sqlite', driver: 'better-sqlite3' },
+  'postgres:': { dialect: 'postgres' },
+  'postgresql:': { dialect: 'postgres' },
+  'mysql:': { dialect: 'mysql' },
+  'mariadb:': { dialect: 'mysql' },
+  'sqlite:': { dialect: 'sqlite' },
+  'file:': { dialect: 'sqlite' },
 });
 
 /** The scheme of `text` (`"postgres:"`), lower case, or `undefined` when it has none. */
@@ -40,7 +40,7 @@ export function schemeOf(text: string): string | undefined {
 }
 
 /** The schemes that serve `dialect`, for error messages: "postgres:// or postgresql://". */
-export function schemesFor(dialect: SqlDialect): string {
+export function schemesFor(dialect: SqlDialectName): string {
   const names = Object.entries(SQL_URL_SCHEMES)
     .filter(([, scheme]) => scheme.dialect === dialect)
     .map(([name]) => `${name}//`);
@@ -57,7 +57,7 @@ export function schemesFor(dialect: SqlDialect): string {
  * another check or a strict URL does not parse; the message names the accepted schemes and
  * shows only the received scheme, never the URL (it may hold a password).
  */
-export function parseSqlUrl(check: string, dialect: SqlDialect, url: string, strict = true): void {
+export function parseSqlUrl(check: string, dialect: SqlDialectName, url: string, strict = true): void {
   registerUrlSecrets(url);
   registerUserInfoPassword(url);
   const scheme = schemeOf(url);

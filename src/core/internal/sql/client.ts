@@ -1,0 +1,108 @@
+/**
+ * The SQL client for database URLs: `query(sql, params)` over pg, mysql2 and SQLite, on one
+ * connection it owns (the shared {@link OwnedConnection} lifecycle). The URL-built
+ * `postgres()`, `mysql()` and `sqlite()` checks run their `SELECT 1` through it, and the
+ * command line (`wait4db`, `ensureadmin`, `lockedmigrate`) its statements.
+ *
+ * One connection, not a pool: a check runs one query at a time (the runner shares an
+ * in-flight run between concurrent probes), a command runs its statements in order, and a
+ * session lock (`lockedmigrate`) must stay on the session that took it. The driver package
+ * is imported on the first query, inside that query's signal; a missing one is a
+ * `DriverMissingError` naming it, remembered rather than re-imported on every probe.
+ */
+import { abortable } from '../abortable.js';
+import { OwnedConnection, CLOSED_MESSAGE, type ConnectionDriver } from '../owned-connection.js';
+import { redact } from '../../redact.js';
+import { mysqlDialect } from './mysql.js';
+import { pgDialect } from './pg.js';
+import { sqliteDialect } from './sqlite.js';
+import { SQL_URL_SCHEMES, schemeOf, type SqlDialectName } from './url.js';
+
+/** Rows and the number of rows a statement returned or changed. */
+export interface QueryResult<Row = Record<string, unknown>> {
+  readonly rows: readonly Row[];
+  /** Rows returned by a `SELECT`, or changed by an `INSERT`/`UPDATE`/`DELETE`. */
+  readonly rowCount: number;
+}
+
+/** Options of {@link createSqlClient}. */
+export interface SqlClientOptions {
+  /** How the connection names itself: PostgreSQL `application_name`, MySQL's `program_name` attribute. An `application_name` in the URL wins. */
+  readonly applicationName?: string;
+  /** TCP keepalives, so a peer that vanished is noticed (PostgreSQL, MySQL; on by default in mysql2). */
+  readonly keepAlive?: boolean;
+  /** SQLite: open the file read-only. A missing file is never created, read-only or not. */
+  readonly readOnly?: boolean;
+  /** `false`: once the connection is lost, fail instead of reconnecting (a session lock died with it). @defaultValue true */
+  readonly reopen?: boolean;
+}
+
+/** A client for one database URL. */
+export interface SqlClient {
+  readonly dialect: SqlDialectName;
+  /** The URL with its credentials redacted, for messages. */
+  readonly target: string;
+  /**
+   * Runs `sql` with `params` (`$1`… for PostgreSQL, `?` for MySQL and SQLite, always as
+   * parameters, never spliced into the text). When `signal` aborts, the connection is
+   * destroyed and the query rejects with its reason; the next query reconnects.
+   */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], signal?: AbortSignal): Promise<QueryResult<Row>>;
+  /** Ends the connection (politely when it is up); later queries fail. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How one SQL dialect loads its driver, opens a connection and runs a statement. */
+export interface SqlDialect<M, C> {
+  /** Imports the driver (throws `DriverMissingError` naming the package when it is missing). */
+  load(): Promise<M>;
+  connect(driver: M, url: string, options: SqlClientOptions): ConnectionDriver<C>;
+  query(connection: C, sql: string, params: readonly unknown[]): Promise<QueryResult>;
+}
+
+/**
+ * A client for a `postgres://`, `postgresql://`, `mysql://`, `mariadb://`, `sqlite:` or
+ * `file:` URL (validate it first with `parseSqlUrl`). Opens nothing until the first query.
+ */
+export function createSqlClient(url: string, options: SqlClientOptions = {}): SqlClient {
+  const dialect = SQL_URL_SCHEMES[schemeOf(url) ?? '']?.dialect;
+  if (!dialect) throw new TypeError(`Expected a database URL (${Object.keys(SQL_URL_SCHEMES).join(' ')}), got ${redact(url)}`);
+  const implementation = DIALECTS[dialect] as SqlDialect<unknown, unknown>;
+  return new UrlSqlClient(dialect, implementation, url, options);
+}
+
+// --- internal ---
+
+const DIALECTS = { postgres: pgDialect, mysql: mysqlDialect, sqlite: sqliteDialect } as const;
+
+const NEVER = new AbortController().signal;
+
+class UrlSqlClient<M, C> implements SqlClient {
+  readonly dialect: SqlDialectName;
+  readonly target: string;
+  readonly #implementation: SqlDialect<M, C>;
+  readonly #url: string;
+  readonly #options: SqlClientOptions;
+  #owned: OwnedConnection<C> | undefined;
+  #closed = false;
+
+  constructor(dialect: SqlDialectName, implementation: SqlDialect<M, C>, url: string, options: SqlClientOptions) {
+    this.dialect = dialect;
+    this.target = redact(url);
+    this.#implementation = implementation;
+    this.#url = url;
+    this.#options = options;
+  }
+
+  async query<Row>(sql: string, params: readonly unknown[] = [], signal: AbortSignal = NEVER): Promise<QueryResult<Row>> {
+    const driver = await abortable(this.#implementation.load(), signal);
+    if (this.#closed && !this.#owned) throw new Error(CLOSED_MESSAGE);
+    this.#owned ??= new OwnedConnection(this.#implementation.connect(driver, this.#url, this.#options), { reopen: this.#options.reopen ?? true });
+    return this.#owned.use(signal, (connection) => this.#implementation.query(connection, sql, params)) as Promise<QueryResult<Row>>;
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    return this.#owned?.close() ?? Promise.resolve();
+  }
+}
