@@ -4,6 +4,8 @@
  * Kubernetes probes, dependency checks and graceful shutdown for any Node.js app or worker.
  */
 export { createProbes } from './core/probes.js';
+export { defineConfig } from './core/config.js';
+export type { ShipshapeConfig, AdminHooks, AdminUser } from './core/config.js';
 export type { Probes, ProbesOptions, ProbeCheckOptions } from './core/probes.js';
 export type { Check, Checks, CheckFunction, CheckSpec, CheckSpecOptions, CheckStatus, Observation } from './core/check.js';
 export type { CheckReport, ProbeName, ProbeReport } from './core/report.js';
@@ -18,6 +20,7 @@ export {
   DriverMissingError,
   LockTimeoutError,
   UsageError,
+  ConfigError,
   InvalidOptionError,
   isShipshapeError,
 } from './core/errors.js';

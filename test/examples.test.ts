@@ -5,29 +5,21 @@
  * name from inside it). Each is started on PORT=0 and asked for its /readyz.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { after, before, describe, it } from 'node:test';
+import { buildPackage, ROOT } from './_helpers/build.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const EXAMPLES = readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.mjs')).sort();
 const ENTRIES = ['index', 'adapters/node', 'adapters/express', 'adapters/fastify', 'adapters/koa', 'adapters/hono', 'adapters/nest'];
 
 describe('examples', () => {
   const children: ChildProcess[] = [];
 
-  before(() => {
-    const started = Date.now();
-    // tsc emits even when some other file of src/ does not type-check; the typecheck job reports that
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-    for (const entry of ENTRIES) {
-      const file = path.join(ROOT, 'dist', `${entry}.js`);
-      assert.ok(existsSync(file) && statSync(file).mtimeMs >= started - 1000, `build did not emit dist/${entry}.js:\n${build.stdout}${build.stderr}`);
-    }
-  });
+  before(() => buildPackage(ENTRIES.flatMap((entry) => [`${entry}.js`, `${entry}.d.ts`])));
 
   after(async () => {
     for (const child of children) {

@@ -19,8 +19,8 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 const ENTRIES: Record<string, string[]> = {
   '.': [
-    'CheckTimeoutError', 'DriverMissingError', 'InvalidOptionError', 'LockTimeoutError', 'NotReady', 'ShipshapeError',
-    'UsageError', 'createProbes', 'database', 'diskSpace', 'eventLoopDelay', 'gracefulShutdown', 'http',
+    'CheckTimeoutError', 'ConfigError', 'DriverMissingError', 'InvalidOptionError', 'LockTimeoutError', 'NotReady', 'ShipshapeError',
+    'UsageError', 'createProbes', 'database', 'defineConfig', 'diskSpace', 'eventLoopDelay', 'gracefulShutdown', 'http',
     'isShipshapeError', 'memcached', 'memoryHeap', 'memoryRss', 'mysql', 'postgres', 'redact', 'redis',
     'registerSecret', 'registerUrlSecrets', 'sqlite', 'tcp',
   ],

@@ -7,7 +7,7 @@
  *
  * Its lifecycle (opened on first use, one socket per server kept between probes, reopened
  * after a failure) is the shared {@link OwnedConnection}; this file is its driver. `node:net`
- * and `node:tls` are loaded on the first request, not when shipshape is imported.
+ * and `node:tls` are loaded on the first connection, not when shipshape is imported.
  */
 import type { Socket } from 'node:net';
 import { OwnedConnection, type ConnectionDriver } from '../core/internal/owned-connection.js';
@@ -43,8 +43,7 @@ export class LineConnection {
    * Sends `payload` and resolves with the next `lines` reply lines. Rejects with
    * `signal.reason` when the signal aborts, after destroying the socket.
    */
-  async request(payload: string, lines: number, signal: AbortSignal): Promise<string[]> {
-    await loadNet();
+  request(payload: string, lines: number, signal: AbortSignal): Promise<string[]> {
     return this.#owned.use(signal, (socket) => socket.send(payload, lines));
   }
 
@@ -58,14 +57,6 @@ export class LineConnection {
 
 // A reply line longer than this means we are not talking to the server we think.
 const MAX_BUFFER = 64 * 1024;
-
-type NetModules = { readonly net: typeof import('node:net'); readonly tls: typeof import('node:tls') };
-let modules: NetModules | undefined;
-
-async function loadNet(): Promise<NetModules> {
-  modules ??= { net: await import('node:net'), tls: await import('node:tls') };
-  return modules;
-}
 
 function lineDriver(options: LineConnectionOptions): ConnectionDriver<LineSocket> {
   return {
@@ -95,11 +86,11 @@ class LineSocket {
   #failure: Error | undefined;
 
   constructor(options: LineConnectionOptions, lost: () => void) {
-    const { net, tls } = modules!;
+    const net = process.getBuiltinModule('node:net');
     const { server } = options;
     this.#label = server.label;
     const socket = options.tls
-      ? tls.connect({ host: server.host, port: server.port, servername: net.isIP(server.host) ? undefined : server.host })
+      ? process.getBuiltinModule('node:tls').connect({ host: server.host, port: server.port, servername: net.isIP(server.host) ? undefined : server.host })
       : net.connect({ host: server.host, port: server.port, autoSelectFamily: true });
     this.#socket = socket;
     socket.setNoDelay(true);

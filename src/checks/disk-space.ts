@@ -1,7 +1,6 @@
 /**
  * The `diskSpace()` check: a filesystem has enough room left.
  */
-import { statfs } from 'node:fs/promises';
 import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
@@ -67,7 +66,8 @@ export function diskSpace(options: DiskSpaceOptions): CheckSpec {
   const { path, minFreeBytes, maxUsedRatio } = settings;
   return checkSpec(
     async function diskSpaceCheck(signal: AbortSignal): Promise<Observation> {
-      const stats = await abortable(statfs(path), signal);
+      // node:fs/promises is loaded on the first run, not when shipshape is imported
+      const stats = await abortable(process.getBuiltinModule('node:fs/promises').statfs(path), signal);
       const free = stats.bavail * stats.bsize;
       const used = (stats.blocks - stats.bfree) * stats.bsize;
       if (free < minFreeBytes) {

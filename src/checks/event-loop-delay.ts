@@ -1,7 +1,7 @@
 /**
  * The `eventLoopDelay()` check: the event loop keeps turning (for liveness).
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { IntervalHistogram } from 'node:perf_hooks';
 import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { describe, expectPositiveNumber, resolveOptions } from '../core/options.js';
@@ -76,7 +76,8 @@ class DelayMonitor {
   #closed = false;
 
   constructor(windowMs: number) {
-    this.#histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+    // node:perf_hooks is loaded when the check is built, not when shipshape is imported
+    this.#histogram = process.getBuiltinModule('node:perf_hooks').monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     this.#histogram.enable();
     this.#timer = setInterval(() => {
       this.#previousP99 = this.#currentP99();

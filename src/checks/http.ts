@@ -1,8 +1,6 @@
 /**
  * The `http()` check: a `GET` answers in time with the expected status.
  */
-import nodeHttp from 'node:http';
-import nodeHttps from 'node:https';
 import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { describe, expectBoolean, resolveOptions } from '../core/options.js';
@@ -90,7 +88,8 @@ interface Answer {
 }
 
 function get(url: URL, signal: AbortSignal): Promise<Answer> {
-  const client = url.protocol === 'https:' ? nodeHttps : nodeHttp;
+  // loaded on the first run, not when shipshape is imported (node:https pulls in node:tls)
+  const client = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
   return new Promise<Answer>((resolve, reject) => {
     // agent: false: a connection of its own, never a pooled keep-alive socket left open.
     const request = client.request(url, { method: 'GET', agent: false, signal, headers: { accept: '*/*' } }, (response) => {

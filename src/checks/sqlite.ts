@@ -2,7 +2,6 @@
  * The `sqlite` check: a query through the app's better-sqlite3 or `node:sqlite` database,
  * or through a read-only handle of its own on a database file.
  */
-import { pathToFileURL } from 'node:url';
 import type { CheckSpec, CheckSpecOptions } from '../core/check.js';
 import { SQL_URL_SCHEMES, schemeOf } from '../core/internal/sql/url.js';
 import { expectString } from '../core/options.js';
@@ -56,7 +55,7 @@ export function sqlite(client: SqliteClient, options?: SqliteOptions): CheckSpec
   if (typeof client === 'string') {
     expectString('sqlite() path', client);
     const scheme = schemeOf(client);
-    const url = scheme && SQL_URL_SCHEMES[scheme]?.dialect === 'sqlite' ? client : pathToFileURL(client).href;
+    const url = scheme && SQL_URL_SCHEMES[scheme]?.dialect === 'sqlite' ? client : process.getBuiltinModule('node:url').pathToFileURL(client).href;
     return sqlUrlCheck('sqlite', url, QUERY, options, { readOnly: true });
   }
   if (isSqliteDatabase(client)) return sqlCheckSpec('sqlite', async () => timed(() => query(client)), options);

@@ -1,7 +1,7 @@
 /**
  * The `tcp()` check: a TCP connection opens, and is closed again at once.
  */
-import net from 'node:net';
+import type { Socket } from 'node:net';
 import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
@@ -46,7 +46,8 @@ export function tcp(host: string, port: number, options?: TcpOptions): CheckSpec
     async function tcpConnect(signal: AbortSignal): Promise<Observation> {
       signal.throwIfAborted();
       const started = performance.now();
-      const socket = net.connect({ host: address, port, autoSelectFamily: true });
+      // node:net is loaded on the first run, not when shipshape is imported
+      const socket = process.getBuiltinModule('node:net').connect({ host: address, port, autoSelectFamily: true });
       await abortable(opened(socket), signal, () => socket.destroy());
       const observation = roundTrip(started);
       socket.destroy();
@@ -58,7 +59,7 @@ export function tcp(host: string, port: number, options?: TcpOptions): CheckSpec
 
 // --- internal ---
 
-function opened(socket: net.Socket): Promise<void> {
+function opened(socket: Socket): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     socket.once('connect', () => {
       socket.off('error', reject);

@@ -18,6 +18,7 @@ export type ShipshapeErrorCode =
   | 'SHIPSHAPE_DRIVER_MISSING'
   | 'SHIPSHAPE_LOCK_TIMEOUT'
   | 'SHIPSHAPE_USAGE'
+  | 'SHIPSHAPE_CONFIG'
   | 'SHIPSHAPE_INVALID_OPTION';
 
 interface Branded {
@@ -149,6 +150,23 @@ export class UsageError extends ShipshapeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, { ...options, code: 'SHIPSHAPE_USAGE' });
     brand(this, 'UsageError');
+  }
+}
+
+/**
+ * A configuration file that cannot be found, loaded or understood: the CLI prints this one
+ * line, which names the file and the problem, and exits 2.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError } from 'shipshape';
+ * throw new ConfigError('shipshape.config.ts: `socket` must be a path, got a number');
+ * ```
+ */
+export class ConfigError extends ShipshapeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { ...options, code: 'SHIPSHAPE_CONFIG' });
+    brand(this, 'ConfigError');
   }
 }
 

@@ -9,6 +9,7 @@ import {
   NotReady,
   ShipshapeError,
   UsageError,
+  ConfigError,
 } from '../../src/index.js';
 
 describe('errors', () => {
@@ -19,6 +20,7 @@ describe('errors', () => {
     [new DriverMissingError('pg'), 'DriverMissingError', 'SHIPSHAPE_DRIVER_MISSING', 'the package "pg" is not installed: run `npm install pg`'],
     [new LockTimeoutError(), 'LockTimeoutError', 'SHIPSHAPE_LOCK_TIMEOUT', 'timed out waiting for the lock'],
     [new UsageError('bad flag'), 'UsageError', 'SHIPSHAPE_USAGE', 'bad flag'],
+    [new ConfigError('shipshape.config.ts: no default export'), 'ConfigError', 'SHIPSHAPE_CONFIG', 'shipshape.config.ts: no default export'],
     [new InvalidOptionError('bad'), 'InvalidOptionError', 'SHIPSHAPE_INVALID_OPTION', 'bad'],
   ] as const;
 

@@ -3,7 +3,6 @@
  * readiness, keep serving while the endpoints drop the pod, stop accepting, drain what is
  * in flight, destroy the rest, run the app's hooks, exit.
  */
-import { constants as osConstants } from 'node:os';
 import { log, type Logger } from '../logger.js';
 import { toReason } from '../reason.js';
 import { sleep, within, type Settled } from '../internal/deadline.js';
@@ -104,7 +103,7 @@ class Shutdown implements ShutdownController {
       return;
     }
     // the operator (or the kubelet after the grace period, via SIGKILL) wants out now
-    const code = 128 + (osConstants.signals[signal] ?? 0);
+    const code = 128 + (process.getBuiltinModule('node:os').constants.signals[signal] ?? 0);
     log(this.#logger, 'warn', `shutdown: second signal ${signal}: exiting now with ${code}`);
     this.#end(code);
   }

@@ -3,7 +3,6 @@
  * reads them too), their validation, and the warning when they outlast the pod's grace
  * period.
  */
-import { constants as osConstants } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
 import { log, toLogger, type Logger } from '../logger.js';
 import { describe, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber, resolveOptions } from '../options.js';
@@ -136,7 +135,7 @@ function toSignals(value: unknown): readonly NodeJS.Signals[] {
   if (!Array.isArray(value)) throw new InvalidOptionError(`Expected \`signals\` to be an array of signal names, got ${describe(value)}`);
   for (const signal of value) {
     // SIGKILL and SIGSTOP cannot be caught (signal(7))
-    if (typeof signal !== 'string' || !Object.hasOwn(osConstants.signals, signal) || signal === 'SIGKILL' || signal === 'SIGSTOP') {
+    if (typeof signal !== 'string' || !Object.hasOwn(process.getBuiltinModule('node:os').constants.signals, signal) || signal === 'SIGKILL' || signal === 'SIGSTOP') {
       throw new InvalidOptionError(`Expected \`signals\` to hold signal names such as "SIGTERM" (not SIGKILL or SIGSTOP), got ${describe(signal)}`);
     }
   }

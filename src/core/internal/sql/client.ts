@@ -13,9 +13,6 @@
 import { abortable } from '../abortable.js';
 import { OwnedConnection, CLOSED_MESSAGE, type ConnectionDriver } from '../owned-connection.js';
 import { redact } from '../../redact.js';
-import { mysqlDialect } from './mysql.js';
-import { pgDialect } from './pg.js';
-import { sqliteDialect } from './sqlite.js';
 import { SQL_URL_SCHEMES, schemeOf, type SqlDialectName } from './url.js';
 
 /** Rows and the number of rows a statement returned or changed. */
@@ -67,38 +64,41 @@ export interface SqlDialect<M, C> {
 export function createSqlClient(url: string, options: SqlClientOptions = {}): SqlClient {
   const dialect = SQL_URL_SCHEMES[schemeOf(url) ?? '']?.dialect;
   if (!dialect) throw new TypeError(`Expected a database URL (${Object.keys(SQL_URL_SCHEMES).join(' ')}), got ${redact(url)}`);
-  const implementation = DIALECTS[dialect] as SqlDialect<unknown, unknown>;
-  return new UrlSqlClient(dialect, implementation, url, options);
+  return new UrlSqlClient(dialect, url, options);
 }
 
 // --- internal ---
 
-const DIALECTS = { postgres: pgDialect, mysql: mysqlDialect, sqlite: sqliteDialect } as const;
+/** Each dialect's code is imported with its driver, on the first query: most apps use one. */
+const DIALECTS: Readonly<Record<SqlDialectName, () => Promise<SqlDialect<unknown, unknown>>>> = {
+  postgres: async () => (await import('./pg.js')).pgDialect as SqlDialect<unknown, unknown>,
+  mysql: async () => (await import('./mysql.js')).mysqlDialect as SqlDialect<unknown, unknown>,
+  sqlite: async () => (await import('./sqlite.js')).sqliteDialect as SqlDialect<unknown, unknown>,
+};
 
-const NEVER = new AbortController().signal;
 
-class UrlSqlClient<M, C> implements SqlClient {
+
+class UrlSqlClient implements SqlClient {
   readonly dialect: SqlDialectName;
   readonly target: string;
-  readonly #implementation: SqlDialect<M, C>;
   readonly #url: string;
   readonly #options: SqlClientOptions;
-  #owned: OwnedConnection<C> | undefined;
+  #owned: OwnedConnection<unknown> | undefined;
   #closed = false;
 
-  constructor(dialect: SqlDialectName, implementation: SqlDialect<M, C>, url: string, options: SqlClientOptions) {
+  constructor(dialect: SqlDialectName, url: string, options: SqlClientOptions) {
     this.dialect = dialect;
     this.target = redact(url);
-    this.#implementation = implementation;
     this.#url = url;
     this.#options = options;
   }
 
-  async query<Row>(sql: string, params: readonly unknown[] = [], signal: AbortSignal = NEVER): Promise<QueryResult<Row>> {
-    const driver = await abortable(this.#implementation.load(), signal);
+  async query<Row>(sql: string, params: readonly unknown[] = [], signal: AbortSignal = new AbortController().signal): Promise<QueryResult<Row>> {
+    const implementation = await abortable(DIALECTS[this.dialect](), signal);
+    const driver = await abortable(implementation.load(), signal);
     if (this.#closed && !this.#owned) throw new Error(CLOSED_MESSAGE);
-    this.#owned ??= new OwnedConnection(this.#implementation.connect(driver, this.#url, this.#options), { reopen: this.#options.reopen ?? true });
-    return this.#owned.use(signal, (connection) => this.#implementation.query(connection, sql, params)) as Promise<QueryResult<Row>>;
+    this.#owned ??= new OwnedConnection(implementation.connect(driver, this.#url, this.#options), { reopen: this.#options.reopen ?? true });
+    return this.#owned.use(signal, (connection) => implementation.query(connection, sql, params)) as Promise<QueryResult<Row>>;
   }
 
   close(): Promise<void> {

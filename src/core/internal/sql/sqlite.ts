@@ -3,7 +3,6 @@
  * Node has it (22.5+). SQLite calls are synchronous: a query cannot be cut off by a signal,
  * but it runs in microseconds.
  */
-import { existsSync } from 'node:fs';
 import { DriverMissingError, isShipshapeError } from '../../errors.js';
 import { loadDriver } from '../load-driver.js';
 import type { QueryResult, SqlDialect } from './client.js';
@@ -72,7 +71,7 @@ async function findOpener(): Promise<Opener> {
     return (path, readOnly) => {
       // node:sqlite has no fileMustExist: a missing file must stay missing (read-only
       // opening never creates one; SQLITE_OPEN_READONLY)
-      if (!readOnly && path !== ':memory:' && !existsSync(path)) throw new Error('unable to open database file (it does not exist)');
+      if (!readOnly && path !== ':memory:' && !process.getBuiltinModule('node:fs').existsSync(path)) throw new Error('unable to open database file (it does not exist)');
       return new nodeSqlite.DatabaseSync(path, { readOnly });
     };
   }

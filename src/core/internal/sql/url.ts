@@ -5,7 +5,6 @@
  * The scheme → dialect table lives here, once, so that the checks, `database(url)`, the SQL
  * client and the CLI (`DATABASE_URL` → `postgres`/`mysql`/`sqlite` by scheme) agree.
  */
-import { fileURLToPath } from 'node:url';
 import { InvalidOptionError } from '../../errors.js';
 import { registerSecret, registerUrlSecrets } from '../../redact.js';
 import { safeDecode } from '../url.js';
@@ -80,7 +79,7 @@ export function parseSqlUrl(check: string, dialect: SqlDialectName, url: string,
 export function sqlitePathFromUrl(url: string): string {
   const scheme = schemeOf(url);
   const rest = url.slice(scheme?.length ?? 0).replace(/[?#].*$/, '');
-  if (scheme === 'file:' && rest.startsWith('//')) return fileURLToPath(url.replace(/[?#].*$/, ''));
+  if (scheme === 'file:' && rest.startsWith('//')) return process.getBuiltinModule('node:url').fileURLToPath(url.replace(/[?#].*$/, ''));
   const path = rest.startsWith('//') ? rest.slice(2) : rest;
   return safeDecode(path);
 }
