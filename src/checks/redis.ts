@@ -12,15 +12,22 @@ import { formatHostPort } from './_host-port.js';
 import { LineConnection, ReplyError } from './_line-connection.js';
 import { roundTrip } from './_round-trip.js';
 
+/** The events the check listens to while a client makes its first connection (both clients are EventEmitters). */
+export interface RedisEventsLike {
+  // `any[]`: EventEmitter's own listener type, which every client's typings use
+  once?(event: string, listener: (...args: any[]) => void): unknown;
+  removeListener?(event: string, listener: (...args: any[]) => void): unknown;
+}
+
 /** The part of an ioredis `Redis` or `Cluster` client that the check uses. */
-export interface IoRedisClientLike {
+export interface IoRedisClientLike extends RedisEventsLike {
   /** `wait`, `connecting`, `connect`, `ready`, `reconnecting`, `close`, `end`, … */
   readonly status: string;
   ping(): Promise<unknown>;
 }
 
 /** The part of a node-redis (`redis` v4, v5, v6) client that the check uses. */
-export interface NodeRedisClientLike {
+export interface NodeRedisClientLike extends RedisEventsLike {
   readonly isOpen: boolean;
   readonly isReady?: boolean;
   ping(): Promise<unknown>;
@@ -41,9 +48,12 @@ const SUPPORTED = 'an ioredis client, a node-redis client (`redis` v4+) or a `re
 /**
  * Checks that Redis answers `PING` with `PONG`, and reports the round trip in ms.
  *
- * With the app's client, a client that knows it is offline (ioredis `status` other than
- * `ready`, node-redis `isReady` false) fails at once instead of queueing a `PING` in its
- * offline queue; a `PING` that gets no answer is abandoned at the check's timeout. With a
+ * With the app's client, a client still making its first connection (the usual case for the
+ * first probe right after the app starts) is waited for within the check's timeout and
+ * passes once it is ready; a client that was ready and has lost its server (ioredis
+ * `reconnecting`, node-redis `isReady` false) fails at once with the reason instead of
+ * queueing a `PING` in its offline queue; a `PING` that gets no answer is abandoned at the
+ * check's timeout. With a
  * URL the check opens one connection of its own, without any driver: it never queues
  * offline, is destroyed at the timeout, is reopened by the next probe after a failure (a
  * restarted Redis is picked up), and is closed by `close()` (`probes.close()`). Credentials
@@ -85,25 +95,58 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function ioRedisCheck(client: IoRedisClientLike) {
+  const readiness = trackReadiness(client, client.status === 'ready', ['close', 'end']);
   return async function redisPing(signal: AbortSignal): Promise<Observation> {
-    // `wait` is a lazyConnect client that connects on its first command.
-    if (client.status !== 'ready' && client.status !== 'wait') {
-      throw new NotReady(`redis client not connected (${client.status})`);
-    }
     const started = performance.now();
+    // `wait` is a lazyConnect client that connects on its first command.
+    if (client.status === 'ready') readiness.seen();
+    else if ((client.status === 'connecting' || client.status === 'connect') && !readiness.wasReady()) {
+      await readiness.first(signal, () => `redis client not connected (${client.status})`);
+    } else if (client.status !== 'wait') throw new NotReady(`redis client not connected (${client.status})`);
     expectPong(await abortable(client.ping(), signal));
     return roundTrip(started);
   };
 }
 
 function nodeRedisCheck(client: NodeRedisClientLike) {
+  const readiness = trackReadiness(client, client.isReady === true, ['reconnecting', 'end']);
   return async function redisPing(signal: AbortSignal): Promise<Observation> {
-    if (!client.isOpen) throw new NotReady('redis client is closed');
-    if (client.isReady === false) throw new NotReady('redis client not connected (reconnecting)');
     const started = performance.now();
+    if (!client.isOpen) throw new NotReady('redis client is closed');
+    if (client.isReady === true) readiness.seen();
+    else if (client.isReady === false && readiness.wasReady()) throw new NotReady('redis client not connected (reconnecting)');
+    else if (client.isReady === false) await readiness.first(signal, () => 'redis client not connected (reconnecting)');
     const ping = typeof client.withAbortSignal === 'function' ? client.withAbortSignal(signal).ping() : client.ping();
     expectPong(await abortable(ping, signal));
     return roundTrip(started);
+  };
+}
+
+/**
+ * What the check knows of a client's connection: whether it was ever ready (a `ready` event
+ * or a run that found it ready), and a wait for its first `ready`, which fails as soon as
+ * the client gives up on that attempt (`failEvents`) with its last error as the reason.
+ */
+function trackReadiness(client: RedisEventsLike, readyNow: boolean, failEvents: readonly string[]) {
+  let wasReady = readyNow;
+  if (!wasReady) client.once?.('ready', () => (wasReady = true));
+  return {
+    wasReady: () => wasReady,
+    seen: () => void (wasReady = true),
+    first(signal: AbortSignal, reason: () => string): Promise<void> {
+      if (typeof client.once !== 'function' || typeof client.removeListener !== 'function') return Promise.resolve();
+      let lastError: string | undefined;
+      const listeners: [string, (...args: any[]) => void][] = [];
+      const waiting = new Promise<void>((resolve, reject) => {
+        const fail = (): void => reject(new NotReady(lastError ? `${reason()}: ${lastError}` : reason()));
+        listeners.push(['ready', () => resolve()], ['error', (error: Error) => void (lastError = error?.message)]);
+        for (const event of failEvents) listeners.push([event, fail]);
+        for (const [event, listener] of listeners) client.once!(event, listener);
+      });
+      return abortable(waiting, signal).finally(() => {
+        for (const [event, listener] of listeners) client.removeListener!(event, listener);
+      });
+    },
   };
 }
 

@@ -222,11 +222,33 @@ describe('redis(ioredis)', () => {
     assert.ok(outcome.elapsedMs < 50, `took ${outcome.elapsedMs} ms`);
   });
 
-  test('fails fast on a blackhole, where the client never gets ready', async () => {
+  test('waits for a client still making its first connection and passes once it is ready', async (t) => {
+    if (!(await requireService(t, 'redis', 6379))) return;
+    const app = client({ port: 6379 });
+    assert.equal(app.status, 'connecting', 'the first probe comes right after the app created its client');
+    const outcome = await runCheck(redis(app), TIMEOUT);
+    assert.equal(outcome.ok, true, outcome.reason);
+  });
+
+  test('waits on a blackhole, where the first connection never completes, until the timeout', async () => {
     const outcome = await runCheck(redis(client({ port: blackhole.port })), TIMEOUT);
     assert.equal(outcome.ok, false);
-    assert.match(outcome.reason ?? '', /redis client not connected/);
+    assert.equal(outcome.reason, `timed out after ${TIMEOUT} ms`);
+    assert.ok(outcome.elapsedMs < TIMEOUT + 50, `took ${outcome.elapsedMs} ms`);
+  });
+
+  test('fails at once, with the reason, when a client that was ready has lost its server', async () => {
+    const app = client({ port: extra.port });
+    const check = redis(app);
+    assert.equal((await until(check, true)).ok, true);
+    await extra.stop();
+    while (app.status === 'ready') await sleep(5);
+    const outcome = await runCheck(check, TIMEOUT);
+    assert.equal(outcome.ok, false);
+    assert.match(outcome.reason ?? '', /^redis client not connected \((reconnecting|connecting|close)\)/);
     assert.ok(outcome.elapsedMs < 50, `took ${outcome.elapsedMs} ms`);
+    await extra.start();
+    assert.equal((await until(check, true)).ok, true);
   });
 
   test('returns at the timeout when a ready client gets no answer', async () => {
@@ -299,6 +321,27 @@ for (const [version, createClient] of NODE_REDIS) {
       const outcome = await runCheck(redis(connect(blackhole.port)), TIMEOUT);
       assert.equal(outcome.ok, false);
       assert.ok(outcome.elapsedMs < TIMEOUT + 50, `took ${outcome.elapsedMs} ms`);
+    });
+
+    test('waits for a client still making its first connection and passes once it is ready', async (t) => {
+      if (!(await requireService(t, 'redis', 6379))) return;
+      const app = connect(6379) as unknown as { isOpen: boolean; isReady: boolean };
+      assert.deepEqual([app.isOpen, app.isReady], [true, false], 'the first probe comes right after connect()');
+      const outcome = await runCheck(redis(app as never), TIMEOUT);
+      assert.equal(outcome.ok, true, outcome.reason);
+    });
+
+    test('fails at once when a client that was ready is reconnecting', async () => {
+      const app = connect(extra.port) as unknown as { isReady: boolean };
+      const check = redis(app as never);
+      assert.equal((await until(check, true)).ok, true);
+      await extra.stop();
+      while (app.isReady) await sleep(5);
+      const outcome = await runCheck(check, TIMEOUT);
+      assert.equal(outcome.reason, 'redis client not connected (reconnecting)');
+      assert.ok(outcome.elapsedMs < 50, `took ${outcome.elapsedMs} ms`);
+      await extra.start();
+      assert.equal((await until(check, true)).ok, true);
     });
 
     test('returns at the timeout when a ready client gets no answer', async () => {
