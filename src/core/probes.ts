@@ -27,15 +27,15 @@ export interface ProbesOptions {
   readonly timeoutMs?: number;
   /** Every check's result cache unless it has its own: a finished result is reused for this many milliseconds. @defaultValue `DEFAULTS.cacheMs` (no cache) */
   readonly cacheMs?: number;
-  /** Endpoint paths; `[]` turns a probe's endpoint off. @defaultValue `/livez` `/healthz`, `/readyz`, `/startupz` */
+  /** Endpoint paths; `[]` turns a probe's endpoint off. @defaultValue `DEFAULT_PATHS` (routes.ts) */
   readonly paths?: ProbePaths;
-  /** A prefix for every probe path, e.g. `/_health`. @defaultValue `""` */
+  /** A prefix for every probe path, e.g. `/_health`. @defaultValue `DEFAULTS.basePath` */
   readonly basePath?: string;
-  /** Readiness (and startup) fail with `[-]startup failed: not ready yet` until `markReady()`. @defaultValue false */
+  /** Readiness (and startup) fail with `[-]startup failed: not ready yet` until `markReady()`. @defaultValue `DEFAULTS.manualReady` */
   readonly manualReady?: boolean;
-  /** `false` replaces every reason with `reason withheld`, for endpoints reachable from outside. @defaultValue true */
+  /** `false` replaces every reason with `reason withheld`, for endpoints reachable from outside. @defaultValue `DEFAULTS.details` */
   readonly details?: boolean;
-  /** Where check state changes are logged (`console`, pino). @defaultValue false (silent) */
+  /** Where check state changes are logged (`console`, pino). @defaultValue `DEFAULTS.logger` (silent) */
   readonly logger?: Logger | false;
   /** `serviceId` of the health+json output. */
   readonly serviceId?: string;
