@@ -10,7 +10,7 @@
  * and `node:tls` are loaded on the first connection, not when shipshape is imported.
  */
 import type { Socket } from 'node:net';
-import { OwnedConnection, type ConnectionDriver } from '../core/internal/owned-connection.js';
+import { KEEPALIVE_DELAY_MS, OwnedConnection, type ConnectionDriver } from '../core/internal/owned-connection.js';
 import type { HostPort } from './_host-port.js';
 
 /** Lines sent once on every new connection before any request (Redis `AUTH`). */
@@ -95,7 +95,7 @@ class LineSocket {
     this.#socket = socket;
     socket.setNoDelay(true);
     // Detects a peer that vanished while the connection sat idle between probes.
-    socket.setKeepAlive(true, 10_000);
+    socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
     socket.setEncoding('utf8');
     socket.on('error', (error) => {
       this.#failure = error;

@@ -32,3 +32,9 @@ export function loadDriver<T = unknown>(packageName: string): Promise<T> {
   }
   return loading as Promise<T>;
 }
+
+/** {@link loadDriver} for a CommonJS package: its `module.exports` (the namespace's `default`). */
+export async function loadCommonJsDriver<T>(packageName: string): Promise<T> {
+  const namespace = await loadDriver<{ default?: T } & T>(packageName);
+  return namespace.default ?? namespace;
+}

@@ -49,6 +49,13 @@ export const CLOSED_MESSAGE = 'connection closed (close() was called)';
 /** How long `close()` lets a connected driver say goodbye before destroying its socket. */
 export const END_GRACE_MS = 500;
 
+/**
+ * After this much idleness, TCP keepalive probes check that the peer of a kept connection is
+ * still there (the kernel's default is two hours): a server that vanished without a goodbye
+ * (a node lost, a pod deleted) is noticed between probes, and a session lock it held is freed.
+ */
+export const KEEPALIVE_DELAY_MS = 10_000;
+
 /** A lazily opened, self-healing connection. Never throws from an event. */
 export class OwnedConnection<C> {
   readonly #driver: ConnectionDriver<C>;

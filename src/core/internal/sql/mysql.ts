@@ -1,5 +1,6 @@
 /** MySQL and MariaDB for the SQL client, through `mysql2` (callback API), imported on first use. */
-import { loadDriver } from '../load-driver.js';
+import { loadCommonJsDriver } from '../load-driver.js';
+import { KEEPALIVE_DELAY_MS } from '../owned-connection.js';
 import type { QueryResult, SqlDialect } from './client.js';
 
 /** The parts of `mysql2` the client uses. */
@@ -15,14 +16,8 @@ interface Mysql2Connection {
   once(event: 'connect' | 'error', listener: (value?: unknown) => void): unknown;
 }
 
-/** Keepalive probes start after this much idleness (the kernel's default is two hours). */
-const KEEPALIVE_DELAY_MS = 10_000;
-
 export const mysqlDialect: SqlDialect<Mysql2Module, Mysql2Connection> = {
-  async load() {
-    const module = await loadDriver<{ default?: Mysql2Module } & Partial<Mysql2Module>>('mysql2');
-    return (module.default ?? module) as Mysql2Module;
-  },
+  load: () => loadCommonJsDriver<Mysql2Module>('mysql2'),
   connect(mysql2, url, options) {
     // mysql2 reads host, port, user, password and database from the URL and takes query
     // parameters as options; the scheme itself does not matter to it (`mariadb://` works).

@@ -1,5 +1,6 @@
 /** PostgreSQL for the SQL client, through `pg` (node-postgres), imported on first use. */
-import { loadDriver } from '../load-driver.js';
+import { loadCommonJsDriver } from '../load-driver.js';
+import { KEEPALIVE_DELAY_MS } from '../owned-connection.js';
 import type { QueryResult, SqlDialect } from './client.js';
 
 /** The parts of `pg` (module and Client) the client uses. */
@@ -15,14 +16,8 @@ interface PgClient {
   connection?: { stream?: { destroy(): void } };
 }
 
-/** Keepalive probes start after this much idleness (the kernel's default is two hours). */
-const KEEPALIVE_DELAY_MS = 10_000;
-
 export const pgDialect: SqlDialect<PgModule, PgClient> = {
-  async load() {
-    const module = await loadDriver<{ default?: PgModule } & Partial<PgModule>>('pg');
-    return (module.default ?? module) as PgModule;
-  },
+  load: () => loadCommonJsDriver<PgModule>('pg'),
   connect(pg, url, options) {
     return {
       open(lost) {
