@@ -21,4 +21,6 @@ export interface Command {
 }
 
 /** Every command, in the order `shipshape --help` lists them. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [
+  { name: 'lockedmigrate', summary: 'run a migration COMMAND under a database-wide lock (init containers)', load: () => import('./lockedmigrate.js') },
+];

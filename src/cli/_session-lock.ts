@@ -1,0 +1,352 @@
+/**
+ * The database lock of `lockedmigrate`: a session-level lock (PostgreSQL advisory lock,
+ * MySQL/MariaDB `GET_LOCK`) on a connection of its own, taken by polling a try-lock, checked
+ * by a heartbeat, and tied to the life of the process that holds it.
+ *
+ * Why a session lock on its own connection: it is released by the server the moment the
+ * session ends (the holder exits, is killed, or its connection breaks), so a crashed
+ * migration never leaves the lock behind, and it is independent of the transactions of the
+ * migration tool, which runs in another process on connections of its own.
+ *
+ * Why a lock that dies with its session must be watched: a pod that vanishes (its node
+ * lost, its network cut) never closes its socket, and by default a server notices that only
+ * after hours (the kernel's two-hour keepalive idle time, MySQL's `wait_timeout` of 8 h).
+ * So the lock session asks the server to check on it sooner ({@link LIVENESS}).
+ */
+import { ConfigError, UsageError } from '../core/errors.js';
+import { within } from '../core/internal/deadline.js';
+import { createSqlClient, type SqlClient } from '../core/internal/sql/client.js';
+import { parseSqlUrl, schemeOf, schemesFor, SQL_URL_SCHEMES } from '../core/internal/sql/url.js';
+
+/**
+ * How the server notices a holder that vanished without closing its socket. The heartbeat
+ * of the holder ({@link SessionLock.check}, every few seconds, each bounded by
+ * {@link QUERY_TIMEOUT_MS}) must come well within these, so that a holder that lost its
+ * connection stops its COMMAND before the server hands the lock to another replica.
+ */
+export const LIVENESS = {
+  /**
+   * PostgreSQL: server-side TCP keepalives of the lock session (the `tcp_keepalives_*`
+   * settings, user-settable, per session): the first probe after 10 s of silence, then every
+   * 5 s, the session ended after 4 unanswered ones: about 30 s. A client's own keepalives
+   * (`keepAlive: true`) only tell the client that the server vanished; it is the server's that
+   * free the lock of a client that did. Ignored on Unix sockets, where a peer cannot vanish.
+   * https://www.postgresql.org/docs/current/runtime-config-connection.html#GUC-TCP-KEEPALIVES-IDLE
+   */
+  postgresKeepalive: { idleSeconds: 10, intervalSeconds: 5, count: 4 },
+  /**
+   * MySQL/MariaDB have no per-session TCP keepalive setting, so the lock session lowers its
+   * `wait_timeout` instead: the server ends it after 30 s without a statement. The holder
+   * sends one at least every heartbeat, the waiter every poll.
+   * https://mariadb.com/kb/en/server-system-variables/#wait_timeout
+   */
+  mysqlWaitTimeoutSeconds: 30,
+} as const;
+
+/** Each statement of the lock session is bounded by this (a silent network fails it). */
+export const QUERY_TIMEOUT_MS = 10_000;
+
+/** How long the second connection of the pooler check may take before it is given up. */
+const POOLER_CHECK_TIMEOUT_MS = 5_000;
+
+/** Who holds the lock, as far as the server shows it. */
+export interface LockHolder {
+  /** The backend pid (PostgreSQL) or connection id (MySQL/MariaDB). */
+  readonly pid: number;
+  /** `pid 4242, application "…", client 10.1.2.3:51234, held since …`. */
+  readonly description: string;
+}
+
+/** The lock was lost while it was held: its session ended or no longer holds it. */
+export class LockLostError extends Error {
+  override readonly name = 'LockLostError';
+}
+
+/**
+ * The connection goes through a pooler that shares server sessions between clients
+ * (PgBouncer in transaction or statement mode): a session lock taken through it belongs to
+ * a server session that other clients use too, and outlives this one. Exit 2: it is a
+ * configuration to change, not a failure to retry.
+ */
+export class SharedSessionError extends ConfigError {}
+
+/** Options of {@link createSessionLock}. */
+export interface SessionLockOptions {
+  /** `application_name` (PostgreSQL) or `program_name` (MySQL) of the lock connection. */
+  readonly applicationName: string;
+  /** Called at once when the lock connection is lost after it was up. */
+  readonly onLost?: (error: Error) => void;
+}
+
+/**
+ * A session lock on `url` (PostgreSQL or MySQL/MariaDB) with the 64-bit `lockId`.
+ *
+ * @throws UsageError for a URL that is not PostgreSQL or MySQL/MariaDB (SQLite has no lock
+ *   that two pods could share) or does not parse. The URL is never echoed.
+ */
+export function createSessionLock(url: string, lockId: bigint, options: SessionLockOptions): SessionLock {
+  const scheme = schemeOf(url);
+  const dialect = scheme === undefined ? undefined : SQL_URL_SCHEMES[scheme]?.dialect;
+  const accepted = 'postgres://, postgresql://, mysql:// or mariadb://';
+  if (dialect === 'sqlite') {
+    throw new UsageError(`an SQLite database has no lock that replicas could share: lockedmigrate needs a ${accepted} URL`);
+  }
+  if (dialect === undefined) throw new UsageError(`expected a ${accepted} database URL, got ${scheme ? `a \`${scheme}//\` URL` : 'a string that is not a URL'}`);
+  try {
+    parseSqlUrl('lockedmigrate', dialect, url, dialect === 'mysql');
+  } catch (error) {
+    throw new UsageError(`the database URL does not parse as a ${schemesFor(dialect)} URL`, { cause: error });
+  }
+  const statements = dialect === 'postgres' ? postgresStatements(lockId) : mysqlStatements(mysqlLockName(url, lockId));
+  return new SessionLock(url, statements, options);
+}
+
+/**
+ * The MySQL/MariaDB lock name of `lockId`: `shipshape:<database>:<id>`. `GET_LOCK` names are
+ * server-wide while PostgreSQL advisory locks belong to one database, so the database name
+ * keeps two apps that share a server from waiting on each other. A name above MySQL's 64
+ * characters has its database part replaced by a hash of it.
+ */
+export function mysqlLockName(url: string, lockId: bigint): string {
+  let database = '';
+  try {
+    database = decodeURIComponent(new URL(url).pathname.slice(1));
+  } catch {
+    // parseSqlUrl has already refused a URL that does not parse
+  }
+  const name = database === '' ? `shipshape:${lockId}` : `shipshape:${database}:${lockId}`;
+  if (name.length <= 64) return name;
+  const { createHash } = process.getBuiltinModule('node:crypto');
+  return `shipshape:${createHash('sha256').update(database).digest('hex').slice(0, 16)}:${lockId}`;
+}
+
+/** A session lock on a connection of its own. One instance takes the lock at most once. */
+export class SessionLock {
+  /** `lock 1000` (PostgreSQL) or `lock shipshape:app:1000` (MySQL/MariaDB), for messages. */
+  readonly label: string;
+  /** The database URL, redacted. */
+  readonly target: string;
+  readonly #url: string;
+  readonly #statements: Statements;
+  readonly #options: SessionLockOptions;
+  readonly #client: SqlClient;
+  /** The server session (backend pid, connection id) every statement must reach. */
+  #pid: number | undefined;
+  #since: string | undefined;
+
+  constructor(url: string, statements: Statements, options: SessionLockOptions) {
+    this.#url = url;
+    this.#statements = statements;
+    this.#options = options;
+    this.label = `lock ${statements.name}`;
+    this.#client = createSqlClient(url, {
+      applicationName: options.applicationName,
+      keepAlive: true,
+      // A session lock lives and dies with its connection: a reconnect would silently hold
+      // nothing. Once lost, every later statement fails, and onLost says so at once.
+      reopen: false,
+      onLost: (error) => options.onLost?.(error),
+    });
+    this.target = this.#client.target;
+  }
+
+  /**
+   * Connects, sets the server-side liveness of the session ({@link LIVENESS}), and checks
+   * that a second connection does not reach the same server session (it would behind a
+   * transaction-mode pooler that has one idle server connection: PgBouncer hands the most
+   * recently used one out first).
+   *
+   * @throws SharedSessionError when it does.
+   */
+  async open(signal: AbortSignal): Promise<void> {
+    let row: { pid: unknown } | undefined;
+    for (const statement of this.#statements.setup) [row] = await this.#ask<{ pid: unknown }>(this.#client, statement, [], signal);
+    this.#pid = Number(row?.pid);
+    const other = createSqlClient(this.#url, { applicationName: `${this.#options.applicationName.slice(0, 55)} (check)` });
+    try {
+      const settled = await within((bound) => other.query<{ pid: unknown }>(this.#statements.whoami, [], AbortSignal.any([bound, signal])), POOLER_CHECK_TIMEOUT_MS);
+      // A second connection that cannot be opened (max_connections reached) proves nothing
+      // either way; the pid checks of every later statement still stand.
+      if (settled.outcome === 'done' && Number(settled.value.rows[0]?.pid) === this.#pid) throw this.#shared('two connections reached the same server session');
+    } finally {
+      await other.close();
+    }
+    signal.throwIfAborted();
+  }
+
+  /** Tries once to take the lock, without waiting inside the database. */
+  async tryAcquire(signal: AbortSignal): Promise<boolean> {
+    const [row] = await this.#ask<{ pid: unknown; before: unknown; locked: unknown }>(this.#client, this.#statements.tryLock, this.#statements.params(2), signal);
+    const locked = truthy(row?.locked);
+    if (truthy(row?.before)) {
+      // Our session held the lock before we asked: another client took it on this server
+      // session, which a pooler shares. Give back our own (re-entrant) hold, keep theirs.
+      if (locked) await this.release(signal).catch(() => {});
+      throw this.#shared('the server session already held the lock before this connection took it');
+    }
+    this.#samePid(row?.pid);
+    if (!locked) return false;
+    this.#since = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await this.check(signal);
+    return true;
+  }
+
+  /**
+   * Confirms that this session still holds the lock (the heartbeat): its statement reaches
+   * the same server session, and the server lists the lock as granted to it.
+   *
+   * @throws LockLostError when it does not, or the statement fails; SharedSessionError when
+   *   the statement reached another server session.
+   */
+  async check(signal: AbortSignal): Promise<void> {
+    let row: { pid: unknown; held: unknown } | undefined;
+    try {
+      [row] = await this.#ask<{ pid: unknown; held: unknown }>(this.#client, this.#statements.check(this.#since ?? '?'), this.#statements.params(1), signal);
+    } catch (error) {
+      throw new LockLostError(reasonOf(error), { cause: error });
+    }
+    this.#samePid(row?.pid);
+    if (!truthy(row?.held)) throw new LockLostError('the server no longer lists the lock as held by this session');
+  }
+
+  /** Who holds the lock now, or `undefined` when nobody does (or the server hides it). */
+  async holder(signal: AbortSignal): Promise<LockHolder | undefined> {
+    const [row] = await this.#ask<Record<string, unknown>>(this.#client, this.#statements.holder, this.#statements.params(1), signal);
+    if (!row || row.pid === null || row.pid === undefined) return undefined;
+    return { pid: Number(row.pid), description: this.#statements.describe(row) };
+  }
+
+  /** Releases the lock (the session stays open until {@link close}). */
+  async release(signal: AbortSignal): Promise<boolean> {
+    const [row] = await this.#ask<{ released: unknown }>(this.#client, this.#statements.unlock, this.#statements.params(1), signal);
+    return truthy(row?.released);
+  }
+
+  /** Ends the session: whatever it still holds is released by the server. Idempotent. */
+  close(): Promise<void> {
+    return this.#client.close();
+  }
+
+  // --- internal ---
+
+  async #ask<Row>(client: SqlClient, sql: string, params: readonly unknown[], signal: AbortSignal): Promise<Row[]> {
+    const settled = await within(
+      (bound) => client.query<Row>(sql, params, AbortSignal.any([bound, signal])),
+      QUERY_TIMEOUT_MS,
+      new Error(`no answer from the database within ${QUERY_TIMEOUT_MS / 1000} s`),
+    );
+    if (settled.outcome === 'done') return [...settled.value.rows];
+    if (signal.aborted) throw signal.reason;
+    throw settled.outcome === 'failed' ? settled.error : new Error(`no answer from the database within ${QUERY_TIMEOUT_MS / 1000} s`);
+  }
+
+  #samePid(pid: unknown): void {
+    if (this.#pid !== undefined && Number(pid) !== this.#pid) throw this.#shared('its statements reach different server sessions');
+  }
+
+  #shared(evidence: string): SharedSessionError {
+    return new SharedSessionError(
+      `${this.target} goes through a pooler that shares server sessions (PgBouncer in transaction or statement mode?): ${evidence}, so a session lock would not stay with this connection. Point lockedmigrate at the database directly (or at a session-mode pool)`,
+    );
+  }
+}
+
+// --- dialects ---
+
+/** What differs between PostgreSQL and MySQL/MariaDB: the statements, and how a holder reads. */
+interface Statements {
+  /** The lock's name in messages. */
+  readonly name: string;
+  /** Set the session's liveness; the last returns `pid`. */
+  readonly setup: readonly string[];
+  /** Returns `pid`. */
+  readonly whoami: string;
+  /** Returns `pid`, `before` (this session held it already) and `locked`, in that order. */
+  readonly tryLock: string;
+  /** Returns `pid` and `held`; carries `since` in a comment that a waiter reads. */
+  check(since: string): string;
+  /** Returns the holder's row, `pid` null when free. */
+  readonly holder: string;
+  /** Returns `released`. */
+  readonly unlock: string;
+  /** The parameters of a statement that names the lock `count` times. */
+  params(count: number): readonly unknown[];
+  describe(row: Record<string, unknown>): string;
+}
+
+function postgresStatements(key: bigint): Statements {
+  // pg_locks shows a bigint advisory key as its high half in classid, its low half in objid,
+  // and objsubid 1; advisory locks belong to the database they were taken in.
+  // https://www.postgresql.org/docs/current/view-pg-locks.html
+  const match = (alias: string) =>
+    `${alias}locktype = 'advisory' AND ${alias}granted AND ${alias}database = (SELECT oid FROM pg_database WHERE datname = current_database())` +
+    ` AND ${alias}classid = (($1::bigint >> 32) & 4294967295)::oid AND ${alias}objid = ($1::bigint & 4294967295)::oid AND ${alias}objsubid = 1`;
+  const mine = `EXISTS (SELECT 1 FROM pg_locks WHERE ${match('')} AND pid = pg_backend_pid())`;
+  const { idleSeconds, intervalSeconds, count } = LIVENESS.postgresKeepalive;
+  return {
+    name: String(key),
+    setup: [
+      `SELECT pg_backend_pid() AS pid, set_config('tcp_keepalives_idle', '${idleSeconds}', false),` +
+        ` set_config('tcp_keepalives_interval', '${intervalSeconds}', false), set_config('tcp_keepalives_count', '${count}', false)`,
+    ],
+    whoami: 'SELECT pg_backend_pid() AS pid',
+    tryLock: `SELECT pg_backend_pid() AS pid, ${mine} AS before, pg_try_advisory_lock($1::bigint) AS locked`,
+    // The comment stays visible in pg_stat_activity.query while the session idles, which is
+    // how a waiter learns since when the lock is held: PostgreSQL keeps no such time itself.
+    check: (since) => `/* shipshape lockedmigrate: lock ${key} held since ${since} */ SELECT pg_backend_pid() AS pid, ${mine} AS held`,
+    holder:
+      'SELECT l.pid, a.application_name, host(a.client_addr) AS client_addr, a.client_port, a.backend_start, a.query' +
+      ` FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE ${match('l.')} LIMIT 1`,
+    unlock: 'SELECT pg_advisory_unlock($1::bigint) AS released',
+    params: () => [String(key)],
+    describe(row) {
+      const parts = [`pid ${String(row.pid)}`];
+      if (typeof row.application_name === 'string' && row.application_name !== '') parts.push(`application ${JSON.stringify(row.application_name)}`);
+      if (typeof row.client_addr === 'string') parts.push(`client ${row.client_addr}${row.client_port ? `:${String(row.client_port)}` : ''}`);
+      else if (row.backend_start) parts.push('client on a local socket');
+      const held = typeof row.query === 'string' ? /^\/\* shipshape lockedmigrate: lock \S+ held since (\S+) \*\//.exec(row.query)?.[1] : undefined;
+      if (held) parts.push(`held since ${held}`);
+      else if (row.backend_start instanceof Date) parts.push(`connected since ${iso(row.backend_start)}`);
+      if (!row.backend_start) parts.push('details hidden (another role: grant pg_read_all_stats to see them)');
+      return parts.join(', ');
+    },
+  };
+}
+
+function mysqlStatements(name: string): Statements {
+  const mine = 'COALESCE(IS_USED_LOCK(?) = CONNECTION_ID(), 0)';
+  return {
+    name,
+    setup: [`SET SESSION wait_timeout = ${LIVENESS.mysqlWaitTimeoutSeconds}`, 'SELECT CONNECTION_ID() AS pid'],
+    whoami: 'SELECT CONNECTION_ID() AS pid',
+    tryLock: `SELECT CONNECTION_ID() AS pid, ${mine} AS \`before\`, GET_LOCK(?, 0) AS locked`,
+    check: () => `SELECT CONNECTION_ID() AS pid, ${mine} AS held`,
+    // The process list shows other users' connections only with the PROCESS privilege.
+    holder:
+      'SELECT h.id AS pid, p.USER AS user, p.HOST AS client, p.TIME AS seconds, p.COMMAND AS command' +
+      ' FROM (SELECT IS_USED_LOCK(?) AS id) h LEFT JOIN information_schema.PROCESSLIST p ON p.ID = h.id',
+    unlock: 'SELECT RELEASE_LOCK(?) AS released',
+    params: (count) => Array.from({ length: count }, () => name),
+    describe(row) {
+      const parts = [`connection ${String(row.pid)}`];
+      if (typeof row.user === 'string') parts.push(`user ${row.user}`);
+      if (typeof row.client === 'string') parts.push(`client ${row.client}`);
+      if (row.user === undefined || row.user === null) parts.push('details hidden (grant PROCESS to see them)');
+      return parts.join(', ');
+    },
+  };
+}
+
+// --- helpers ---
+
+function truthy(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't' || value === 1n;
+}
+
+function iso(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
