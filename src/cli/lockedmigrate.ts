@@ -206,12 +206,12 @@ async function runUnderLock(lock: SessionLock, io: CliIO, command: string, args:
   const stopCommand = (error: Error): void => {
     if (loss) return;
     loss = error;
-    const why = error instanceof SharedSessionError ? error.message : `its connection failed (${toReason(error)})`;
+    const why = error instanceof SharedSessionError ? error.message : toReason(error);
     say(io, `lost ${lock.label} while ${name} ran: ${why}. Another replica can take the lock now, so ${name} is stopped (SIGTERM, SIGKILL after ${secondsText(TIMING.stopGraceMs)})`);
     child.kill('SIGTERM');
     killTimer = setTimeout(() => child.kill('SIGKILL'), TIMING.stopGraceMs);
   };
-  lost.listen(stopCommand);
+  lost.listen(() => stopCommand(new Error('its connection was lost (the server ended the session, or the network broke)')));
   const heartbeat = watchLock(lock, io, stopCommand);
 
   const exit = await exited;
@@ -253,7 +253,7 @@ function watchLock(lock: SessionLock, io: CliIO, onLoss: (error: Error) => void)
         // Not aborted by stop(): aborting a statement destroys the connection, and the lock.
         await lock.check(new AbortController().signal);
       } catch (error) {
-        if (!stopped) onLoss(error as Error);
+        if (!stopped) onLoss(error instanceof SharedSessionError ? error : new Error(`its heartbeat failed: ${toReason(error)}`));
         return;
       }
     }
@@ -313,7 +313,9 @@ function trapSignals(io: CliIO): Signals {
 class LostSignal {
   #listener: ((error: Error) => void) | undefined;
   fire(error: Error): void {
-    this.#listener?.(error);
+    // After the promise callbacks of the moment: when a heartbeat's own timeout destroyed
+    // the connection, its failure (which says why) is reported first.
+    setImmediate(() => this.#listener?.(error));
   }
   listen(listener: ((error: Error) => void) | undefined): void {
     this.#listener = listener;

@@ -7,15 +7,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { after, describe, test, type TestContext } from 'node:test';
 import mysql from 'mysql2/promise';
 import { shipshape, startShipshape } from '../_helpers/cli.js';
 import { DATABASES, eventually, lines, lockAdmin, markerCommand, nodeCommand, uniqueLockId } from '../_helpers/locks.js';
 import { MYSQL_URL, requireService } from '../_helpers/services.js';
 
-function tempDir(t: TestContext): string {
+const dirs: string[] = [];
+after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A temporary directory, removed when the file's tests are done (after every test's own `after` hooks). */
+function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-lockedmigrate-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  dirs.push(dir);
   return dir;
 }
 
@@ -45,7 +49,7 @@ for (const database of DATABASES) {
   describe(`shipshape lockedmigrate on ${database.name}`, () => {
     test('5 runs started together never overlap, and each runs its COMMAND once', async (t) => {
       if (!(await requireService(t, database.name, database.port))) return;
-      const dir = tempDir(t);
+      const dir = tempDir();
       const file = path.join(dir, 'markers');
       const lockId = String(uniqueLockId());
       const runs = await Promise.all(
@@ -66,7 +70,7 @@ for (const database of DATABASES) {
 
     test('a waiting run names the holder, then takes the lock once it is released', async (t) => {
       if (!(await requireService(t, database.name, database.port))) return;
-      const dir = tempDir(t);
+      const dir = tempDir();
       const lockId = uniqueLockId();
       const admin = await lockAdmin(database);
       t.after(() => admin.close());
@@ -95,7 +99,7 @@ for (const database of DATABASES) {
 
     test('--timeout while another run holds the lock: exit 1, COMMAND never runs', async (t) => {
       if (!(await requireService(t, database.name, database.port))) return;
-      const dir = tempDir(t);
+      const dir = tempDir();
       const lockId = String(uniqueLockId());
       const release = path.join(dir, 'release');
       const holder = startShipshape(['lockedmigrate', '-d', database.url, '--lock-id', lockId, '--', ...untilReleased(path.join(dir, 'holder'), release)]);
@@ -112,7 +116,7 @@ for (const database of DATABASES) {
 
     test('another --lock-id does not wait', async (t) => {
       if (!(await requireService(t, database.name, database.port))) return;
-      const dir = tempDir(t);
+      const dir = tempDir();
       const release = path.join(dir, 'release');
       const holder = startShipshape(['lockedmigrate', '-d', database.url, '--lock-id', String(uniqueLockId()), '--', ...untilReleased(path.join(dir, 'holder'), release)]);
       releaseAfter(t, release);
@@ -135,7 +139,7 @@ test('on MariaDB the same --lock-id in two databases of one server does not wait
     await root.query(`DROP DATABASE IF EXISTS ${other}`);
     await root.end();
   });
-  const dir = tempDir(t);
+  const dir = tempDir();
   const lockId = String(uniqueLockId());
   const release = path.join(dir, 'release');
   const holder = startShipshape(['lockedmigrate', '-d', MYSQL_URL, '--lock-id', lockId, '--', ...untilReleased(path.join(dir, 'holder'), release)]);
