@@ -49,6 +49,9 @@ export const QUERY_TIMEOUT_MS = 10_000;
 /** How long the second connection of the pooler check may take before it is given up. */
 const POOLER_CHECK_TIMEOUT_MS = 5_000;
 
+/** How often a release is sent until it reaches the session that holds the lock (behind a pooler). */
+const RELEASE_ATTEMPTS = 5;
+
 /** Who holds the lock, as far as the server shows it. */
 export interface LockHolder {
   /** The backend pid (PostgreSQL) or connection id (MySQL/MariaDB). */
@@ -160,7 +163,7 @@ export class SessionLock {
    */
   async open(signal: AbortSignal): Promise<void> {
     let row: { pid: unknown } | undefined;
-    for (const statement of this.#statements.setup) [row] = await this.#ask<{ pid: unknown }>(this.#client, statement, [], signal);
+    for (const statement of this.#statements.setup) [row] = await this.#ask<{ pid: unknown }>(this.#client, [statement, []], signal);
     this.#pid = Number(row?.pid);
     const other = createSqlClient(this.#url, { applicationName: `${this.#options.applicationName.slice(0, 55)} (check)` });
     try {
@@ -174,20 +177,27 @@ export class SessionLock {
     signal.throwIfAborted();
   }
 
-  /** Tries once to take the lock, without waiting inside the database. */
+  /**
+   * Tries once to take the lock, without waiting inside the database. The statement takes it
+   * only on the server session that {@link open} reached, and only when that session did not
+   * hold it already (a pooled server session holding another client's lock), so a pooler
+   * that moved this connection elsewhere never leaves a lock behind.
+   *
+   * @throws SharedSessionError when the statement reached another server session, or one
+   *   that held the lock already.
+   */
   async tryAcquire(signal: AbortSignal): Promise<boolean> {
-    const [row] = await this.#ask<{ pid: unknown; before: unknown; locked: unknown }>(this.#client, this.#statements.tryLock, this.#statements.params(2), signal);
-    const locked = truthy(row?.locked);
-    if (truthy(row?.before)) {
-      // Our session held the lock before we asked: another client took it on this server
-      // session, which a pooler shares. Give back our own (re-entrant) hold, keep theirs.
-      if (locked) await this.release(signal).catch(() => {});
-      throw this.#shared('the server session already held the lock before this connection took it');
-    }
+    const [row] = await this.#ask<{ pid: unknown; before: unknown; locked: unknown }>(this.#client, this.#statements.tryLock(this.#pid ?? 0), signal);
     this.#samePid(row?.pid);
-    if (!locked) return false;
+    if (truthy(row?.before)) throw this.#shared('the server session already held the lock before this connection asked for it');
+    if (!truthy(row?.locked)) return false;
     this.#since = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    await this.check(signal);
+    try {
+      await this.check(signal);
+    } catch (error) {
+      if (error instanceof SharedSessionError) await this.release(signal).catch(() => {});
+      throw error;
+    }
     return true;
   }
 
@@ -201,7 +211,7 @@ export class SessionLock {
   async check(signal: AbortSignal): Promise<void> {
     let row: { pid: unknown; held: unknown } | undefined;
     try {
-      [row] = await this.#ask<{ pid: unknown; held: unknown }>(this.#client, this.#statements.check(this.#since ?? '?'), this.#statements.params(1), signal);
+      [row] = await this.#ask<{ pid: unknown; held: unknown }>(this.#client, this.#statements.check(this.#since ?? '?'), signal);
     } catch (error) {
       throw new LockLostError(reasonOf(error), { cause: error });
     }
@@ -211,15 +221,23 @@ export class SessionLock {
 
   /** Who holds the lock now, or `undefined` when nobody does (or the server hides it). */
   async holder(signal: AbortSignal): Promise<LockHolder | undefined> {
-    const [row] = await this.#ask<Record<string, unknown>>(this.#client, this.#statements.holder, this.#statements.params(1), signal);
+    const [row] = await this.#ask<Record<string, unknown>>(this.#client, this.#statements.holder, signal);
     if (!row || row.pid === null || row.pid === undefined) return undefined;
     return { pid: Number(row.pid), description: this.#statements.describe(row) };
   }
 
-  /** Releases the lock (the session stays open until {@link close}). */
+  /**
+   * Releases the lock (the session stays open until {@link close}); resolves to whether it
+   * was held. On a direct connection that is one statement. Behind a pooler that moves the
+   * connection between server sessions, the statement releases only on the session that
+   * took the lock, and is sent again (a few times) until it reaches it.
+   */
   async release(signal: AbortSignal): Promise<boolean> {
-    const [row] = await this.#ask<{ released: unknown }>(this.#client, this.#statements.unlock, this.#statements.params(1), signal);
-    return truthy(row?.released);
+    for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt += 1) {
+      const [row] = await this.#ask<{ pid: unknown; released: unknown }>(this.#client, this.#statements.unlock(this.#pid ?? 0), signal);
+      if (Number(row?.pid) === this.#pid) return truthy(row?.released);
+    }
+    return false;
   }
 
   /** Ends the session: whatever it still holds is released by the server. Idempotent. */
@@ -229,7 +247,7 @@ export class SessionLock {
 
   // --- internal ---
 
-  async #ask<Row>(client: SqlClient, sql: string, params: readonly unknown[], signal: AbortSignal): Promise<Row[]> {
+  async #ask<Row>(client: SqlClient, [sql, params]: Statement, signal: AbortSignal): Promise<Row[]> {
     const settled = await within(
       (bound) => client.query<Row>(sql, params, AbortSignal.any([bound, signal])),
       QUERY_TIMEOUT_MS,
@@ -253,7 +271,14 @@ export class SessionLock {
 
 // --- dialects ---
 
-/** What differs between PostgreSQL and MySQL/MariaDB: the statements, and how a holder reads. */
+/** A statement and its parameters. */
+type Statement = readonly [sql: string, params: readonly unknown[]];
+
+/**
+ * What differs between PostgreSQL and MySQL/MariaDB: the statements, and how a holder reads.
+ * `pid` is the server session that {@link SessionLock.open} reached: the statements that take
+ * or give back the lock act only there.
+ */
 interface Statements {
   /** The lock's name in messages. */
   readonly name: string;
@@ -261,16 +286,14 @@ interface Statements {
   readonly setup: readonly string[];
   /** Returns `pid`. */
   readonly whoami: string;
-  /** Returns `pid`, `before` (this session held it already) and `locked`, in that order. */
-  readonly tryLock: string;
+  /** Returns `pid`, `before` (this session held it already) and `locked`. */
+  tryLock(pid: number): Statement;
   /** Returns `pid` and `held`; carries `since` in a comment that a waiter reads. */
-  check(since: string): string;
+  check(since: string): Statement;
   /** Returns the holder's row, `pid` null when free. */
-  readonly holder: string;
-  /** Returns `released`. */
-  readonly unlock: string;
-  /** The parameters of a statement that names the lock `count` times. */
-  params(count: number): readonly unknown[];
+  readonly holder: Statement;
+  /** Returns `pid` and `released`. */
+  unlock(pid: number): Statement;
   describe(row: Record<string, unknown>): string;
 }
 
@@ -283,22 +306,28 @@ function postgresStatements(key: bigint): Statements {
     ` AND ${alias}classid = (($1::bigint >> 32) & 4294967295)::oid AND ${alias}objid = ($1::bigint & 4294967295)::oid AND ${alias}objsubid = 1`;
   const mine = `EXISTS (SELECT 1 FROM pg_locks WHERE ${match('')} AND pid = pg_backend_pid())`;
   const { idleSeconds, intervalSeconds, count } = LIVENESS.postgresKeepalive;
+  const id = String(key);
   return {
-    name: String(key),
+    name: id,
     setup: [
       `SELECT pg_backend_pid() AS pid, set_config('tcp_keepalives_idle', '${idleSeconds}', false),` +
         ` set_config('tcp_keepalives_interval', '${intervalSeconds}', false), set_config('tcp_keepalives_count', '${count}', false)`,
     ],
     whoami: 'SELECT pg_backend_pid() AS pid',
-    tryLock: `SELECT pg_backend_pid() AS pid, ${mine} AS before, pg_try_advisory_lock($1::bigint) AS locked`,
+    tryLock: (pid) => [
+      `SELECT pg_backend_pid() AS pid, ${mine} AS before,` +
+        ` CASE WHEN pg_backend_pid() = $2 AND NOT ${mine} THEN pg_try_advisory_lock($1::bigint) ELSE false END AS locked`,
+      [id, pid],
+    ],
     // The comment stays visible in pg_stat_activity.query while the session idles, which is
     // how a waiter learns since when the lock is held: PostgreSQL keeps no such time itself.
-    check: (since) => `/* shipshape lockedmigrate: lock ${key} held since ${since} */ SELECT pg_backend_pid() AS pid, ${mine} AS held`,
-    holder:
+    check: (since) => [`/* shipshape lockedmigrate: lock ${id} held since ${since} */ SELECT pg_backend_pid() AS pid, ${mine} AS held`, [id]],
+    holder: [
       'SELECT l.pid, a.application_name, host(a.client_addr) AS client_addr, a.client_port, a.backend_start, a.query' +
-      ` FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE ${match('l.')} LIMIT 1`,
-    unlock: 'SELECT pg_advisory_unlock($1::bigint) AS released',
-    params: () => [String(key)],
+        ` FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE ${match('l.')} LIMIT 1`,
+      [id],
+    ],
+    unlock: (pid) => ['SELECT pg_backend_pid() AS pid, CASE WHEN pg_backend_pid() = $2 THEN pg_advisory_unlock($1::bigint) ELSE false END AS released', [id, pid]],
     describe(row) {
       const parts = [`pid ${String(row.pid)}`];
       if (typeof row.application_name === 'string' && row.application_name !== '') parts.push(`application ${JSON.stringify(row.application_name)}`);
@@ -319,14 +348,16 @@ function mysqlStatements(name: string): Statements {
     name,
     setup: [`SET SESSION wait_timeout = ${LIVENESS.mysqlWaitTimeoutSeconds}`, 'SELECT CONNECTION_ID() AS pid'],
     whoami: 'SELECT CONNECTION_ID() AS pid',
-    tryLock: `SELECT CONNECTION_ID() AS pid, ${mine} AS \`before\`, GET_LOCK(?, 0) AS locked`,
-    check: () => `SELECT CONNECTION_ID() AS pid, ${mine} AS held`,
+    // IF() evaluates only the branch it takes
+    tryLock: (pid) => [`SELECT CONNECTION_ID() AS pid, ${mine} AS \`before\`, IF(CONNECTION_ID() = ? AND NOT ${mine}, GET_LOCK(?, 0), 0) AS locked`, [name, pid, name, name]],
+    check: () => [`SELECT CONNECTION_ID() AS pid, ${mine} AS held`, [name]],
     // The process list shows other users' connections only with the PROCESS privilege.
-    holder:
+    holder: [
       'SELECT h.id AS pid, p.USER AS user, p.HOST AS client, p.TIME AS seconds, p.COMMAND AS command' +
-      ' FROM (SELECT IS_USED_LOCK(?) AS id) h LEFT JOIN information_schema.PROCESSLIST p ON p.ID = h.id',
-    unlock: 'SELECT RELEASE_LOCK(?) AS released',
-    params: (count) => Array.from({ length: count }, () => name),
+        ' FROM (SELECT IS_USED_LOCK(?) AS id) h LEFT JOIN information_schema.PROCESSLIST p ON p.ID = h.id',
+      [name],
+    ],
+    unlock: (pid) => ['SELECT CONNECTION_ID() AS pid, IF(CONNECTION_ID() = ?, RELEASE_LOCK(?), 0) AS released', [pid, name]],
     describe(row) {
       const parts = [`connection ${String(row.pid)}`];
       if (typeof row.user === 'string') parts.push(`user ${row.user}`);

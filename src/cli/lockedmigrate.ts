@@ -229,6 +229,8 @@ async function runUnderLock(lock: SessionLock, io: CliIO, command: string, args:
     }
   }
   const result = describeExit(exit);
+  // Behind a pooler the lock may sit on a pooled server session that outlives ours: give it back.
+  if (loss instanceof SharedSessionError) await lock.release(new AbortController().signal).catch(() => {});
   if (loss) {
     say(io, `${name} ${result.text}; exit ${loss instanceof SharedSessionError ? 2 : 1} (lock lost)`);
     return loss instanceof SharedSessionError ? 2 : 1;
