@@ -9,7 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { FLAGS, USAGE } from '../../src/cli/lockedmigrate.js';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_LOCK_ID, FLAGS, TIMING, USAGE } from '../../src/cli/lockedmigrate.js';
+import { LIVENESS, QUERY_TIMEOUT_MS } from '../../src/cli/_session-lock.js';
+import { ROOT } from '../_helpers/build.js';
 import { shipshape } from '../_helpers/cli.js';
 import { lines, markerCommand, uniqueLockId } from '../_helpers/locks.js';
 import { MYSQL_URL, POSTGRES_URL, requireService } from '../_helpers/services.js';
@@ -131,4 +134,22 @@ describe('shipshape lockedmigrate: the database URL', () => {
     assert.match(run.stderr, /Access denied for user 'shipshape_nobody'/);
     assert.doesNotMatch(run.stderr, new RegExp(SECRET));
   });
+});
+
+test('the README states the timings and defaults the code has', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### `shipshape lockedmigrate`'), readme.indexOf('### `shipshape doctor`'));
+  const s = (ms: number) => `${ms / 1000} s`;
+  const { idleSeconds, intervalSeconds, count } = LIVENESS.postgresKeepalive;
+  for (const text of [
+    `| \`--lock-id N\` | \`${DEFAULT_LOCK_ID}\` |`,
+    `polls a try-lock every **${s(TIMING.pollMs)}**`,
+    `and every ${s(TIMING.reportEveryMs)}:`,
+    `checks every ${s(TIMING.heartbeatMs)} that its session still holds the lock (each statement\nof the lock session is bounded at ${s(QUERY_TIMEOUT_MS)})`.replace('\n', '\n   '),
+    `SIGKILL after ${s(TIMING.stopGraceMs)})`,
+    `(\`tcp_keepalives_idle\`\n   ${idleSeconds} s, \`_interval\` ${intervalSeconds} s, \`_count\` ${count})`,
+    `\`wait_timeout = ${LIVENESS.mysqlWaitTimeoutSeconds}\``,
+  ]) {
+    assert.ok(section.includes(text), `the README's lockedmigrate section does not say: ${text}`);
+  }
 });
