@@ -29,13 +29,13 @@
  * (`onLost`), and by a heartbeat every {@link TIMING.heartbeatMs} (bounded like every statement)
  * when the network goes silent, sooner than the server frees the lock (`LIVENESS`).
  */
-import type { ChildProcess } from 'node:child_process';
 import { LockTimeoutError, UsageError } from '../core/errors.js';
 import { MAX_TIMER_MS } from '../core/internal/deadline.js';
 import { redact } from '../core/redact.js';
 import { toReason } from '../core/reason.js';
 import { databaseUrl, loadConfig } from './_config.js';
 import { parseFlags, seconds, type FlagOptions } from './_flags.js';
+import { describeExit, exitCodeOfSignal, trapSignals, type ChildExit, type Signals } from './_command-process.js';
 import type { CliIO } from './_io.js';
 import { createSessionLock, SharedSessionError, type LockHolder, type SessionLock } from './_session-lock.js';
 
@@ -215,6 +215,7 @@ async function runUnderLock(lock: SessionLock, io: CliIO, command: string, args:
   const heartbeat = watchLock(lock, io, stopCommand);
 
   const exit = await exited;
+  signals.handle(() => {}); // nothing left to pass a signal on to; the release takes a moment
   clearTimeout(killTimer);
   lost.listen(undefined);
   await heartbeat.stop();
@@ -266,48 +267,6 @@ function watchLock(lock: SessionLock, io: CliIO, onLoss: (error: Error) => void)
       sleeping.abort();
       await loop;
     },
-  };
-}
-
-type ChildExit = { readonly error: Error } | { readonly code: number | null; readonly signal: NodeJS.Signals | null };
-
-/** COMMAND's exit code as a shell reports it: its own, 128 + N for signal N, 127/126 when it could not start. */
-function describeExit(exit: ChildExit): { code: number; text: string } {
-  if ('error' in exit) {
-    const errno = (exit.error as NodeJS.ErrnoException).code;
-    const code = errno === 'ENOENT' ? 127 : errno === 'EACCES' ? 126 : 1;
-    return { code, text: `could not be started (${errno === 'ENOENT' ? 'not found' : toReason(exit.error)}, exit ${code})` };
-  }
-  if (exit.signal) return { code: exitCodeOfSignal(exit.signal), text: `was ended by ${exit.signal} (exit ${exitCodeOfSignal(exit.signal)})` };
-  return { code: exit.code ?? 1, text: `exited with ${exit.code ?? 1}` };
-}
-
-function exitCodeOfSignal(signal: NodeJS.Signals): number {
-  return 128 + (process.getBuiltinModule('node:os').constants.signals[signal] ?? 0);
-}
-
-/** SIGTERM, SIGINT and SIGHUP, trapped for the whole run; what they do changes with the phase. */
-interface Signals {
-  readonly received: NodeJS.Signals | undefined;
-  handle(handler: (signal: NodeJS.Signals) => void): void;
-  remove(): void;
-}
-
-function trapSignals(io: CliIO): Signals {
-  let handler: ((signal: NodeJS.Signals) => void) | undefined;
-  let received: NodeJS.Signals | undefined;
-  const removers = (['SIGTERM', 'SIGINT', 'SIGHUP'] as const).map((signal) =>
-    io.onSignal(signal, () => {
-      received ??= signal;
-      handler?.(signal);
-    }),
-  );
-  return {
-    get received() {
-      return received;
-    },
-    handle: (next) => (handler = next),
-    remove: () => removers.forEach((remove) => remove()),
   };
 }
 
