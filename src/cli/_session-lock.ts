@@ -11,14 +11,14 @@
  * Why a lock that dies with its session must be watched: a pod that vanishes (its node
  * lost, its network cut) never closes its socket, and by default a server notices that only
  * after hours (the kernel's two-hour keepalive idle time, MySQL's `wait_timeout` of 8 h).
- * So the lock session asks the server to check on it sooner ({@link LIVENESS}).
+ * So the lock session asks the server to check on it sooner (`LIVENESS`). The SQL of each
+ * dialect is in `_lock-statements.ts`.
  */
 import { ConfigError, UsageError } from '../core/errors.js';
 import { within } from '../core/internal/deadline.js';
 import { createSqlClient, type SqlClient } from '../core/internal/sql/client.js';
 import { parseSqlUrl, schemeOf, schemesFor, SQL_URL_SCHEMES } from '../core/internal/sql/url.js';
 import { mysqlStatements, postgresStatements, type Statement, type Statements } from './_lock-statements.js';
-
 
 /** Each statement of the lock session is bounded by this (a silent network fails it). */
 export const QUERY_TIMEOUT_MS = 10_000;
