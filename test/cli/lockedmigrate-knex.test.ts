@@ -121,12 +121,14 @@ describe('shipshape lockedmigrate -- knex migrate:latest', () => {
     const { knexfile, prefix, admin } = await knexProject();
     const results = await Promise.all(Array.from({ length: REPLICAS }, () => knexLatest(knexfile)));
     const failed = results.filter((run) => run.status !== 0);
-    t.diagnostic(`${failed.length} of ${REPLICAS} replicas failed without the lock`);
+    const errors = new Set(failed.map((run) => /(Migration table is already locked|already exists|duplicate key[^\n]*)/.exec(run.stderr + run.stdout)?.[1] ?? 'other'));
+    t.diagnostic(`${failed.length} of ${REPLICAS} replicas failed without the lock: ${[...errors].join('; ')}`);
     assert.ok(failed.length >= 1, `every replica passed: ${results.map((run) => run.stdout).join('\n')}`);
     assert.match(failed.map((run) => run.stderr + run.stdout).join('\n'), /Migration table is already locked|already exists|duplicate key/);
-    // knex's own lock kept the migrations themselves apart; its failures are what the pods see
-    const applied = await admin.query(`SELECT name FROM ${prefix}_migrations`);
-    assert.equal(applied.rowCount, 3);
+    // what got applied varies: sometimes one replica migrates while the others fail on knex's
+    // lock, sometimes every replica fails while creating knex's own tables at once
+    const applied = await admin.query(`SELECT name FROM ${prefix}_migrations`).catch(() => ({ rowCount: 0 }));
+    t.diagnostic(`${applied.rowCount ?? 0} of 3 migrations applied`);
   });
 });
 
