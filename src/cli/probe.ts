@@ -69,6 +69,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const { values } = parseFlags(argv, FLAGS);
   const probe = chosenProbe(values);
   if (values.socket !== undefined && values.url !== undefined) throw new UsageError('--socket and --url ask in two different ways: give one of them');
+  if (values.socket === '') throw new UsageError('--socket needs the path of a socket file');
   const timeoutMs = seconds('timeout', values.timeout);
   const output = { quiet: values.quiet === true, verbose: values.verbose === true, json: values.json === true };
   if (values.url !== undefined) return askRunning(io, { url: baseUrl(values.url) }, probe, timeoutMs, output);

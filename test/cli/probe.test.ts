@@ -73,6 +73,7 @@ describe('shipshape probe: flags', () => {
     usageError(await shipshape(['probe', '--live', '--frob']), /^shipshape probe: unknown option --frob/);
     usageError(await shipshape(['probe', '--live', 'hunter2']), /^shipshape probe: unexpected argument: this command takes options only/);
     usageError(await shipshape(['probe', '--live', '--socket']), /^shipshape probe: option --socket needs a value/);
+    usageError(await shipshape(['probe', '--live', '--socket', '']), /^shipshape probe: --socket needs the path of a socket file/);
   });
 
   it('exits 2 for a --timeout that is not a number of seconds above 0', async () => {
