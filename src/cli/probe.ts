@@ -119,10 +119,11 @@ function baseUrl(value: string): URL {
   } catch {
     url = undefined;
   }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hash !== '') {
-    // the value may hold credentials: UsageError redacts them, and a non-URL is not echoed
-    throw new UsageError(`--url must be an http:// or https:// base URL such as http://127.0.0.1:3000${url === undefined ? '' : `, got ${JSON.stringify(value)}`}`);
-  }
+  // never echo the value: it may hold credentials
+  const expected = '--url must be an http:// or https:// base URL such as http://127.0.0.1:3000';
+  if (url === undefined) throw new UsageError(expected);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${expected}, got a ${JSON.stringify(url.protocol)} URL`);
+  if (url.hash !== '') throw new UsageError('--url cannot have a #fragment: it is the base the probe path is appended to');
   return url;
 }
 

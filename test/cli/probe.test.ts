@@ -83,7 +83,10 @@ describe('shipshape probe: flags', () => {
   });
 
   it('exits 2 for a --url that is not an http(s) URL, without echoing its credentials', async () => {
-    usageError(await shipshape(['probe', '--live', '--url', 'ftp://u:pw-secret-1@host/']), /--url must be an http:\/\/ or https:\/\/ base URL such as http:\/\/127\.0\.0\.1:3000, got "ftp:\/\/\*\*\*@host\/"/);
+    const ftp = await shipshape(['probe', '--live', '--url', 'ftp://u:pw-secret-1@host/']);
+    usageError(ftp, /--url must be an http:\/\/ or https:\/\/ base URL such as http:\/\/127\.0\.0\.1:3000, got a "ftp:" URL/);
+    noSecret(ftp, 'pw-secret-1', 'host');
+    usageError(await shipshape(['probe', '--live', '--url', 'http://127.0.0.1:3000/#x']), /--url cannot have a #fragment/);
     const run = await shipshape(['probe', '--live', '--url', 'not a url pw-secret-2']);
     usageError(run, /--url must be an http:\/\/ or https:\/\/ base URL such as http:\/\/127\.0\.0\.1:3000 \(see/);
     noSecret(run, 'pw-secret-2');
