@@ -21,4 +21,6 @@ export interface Command {
 }
 
 /** Every command, in the order `shipshape --help` lists them. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [
+  { name: 'probe', summary: 'run a liveness, readiness or startup probe (exec probes, Docker HEALTHCHECK)', load: () => import('./probe.js') },
+];
