@@ -11,6 +11,11 @@ import type { CliIO } from '../../src/cli/_io.js';
 import { sleep } from '../../src/core/internal/deadline.js';
 
 export const MAIN = path.join(ROOT, 'src/cli/main.ts');
+/**
+ * tsx by URL: `--import tsx` would be resolved from the child's working directory, which a
+ * test may set to a project directory without node_modules.
+ */
+export const TSX = import.meta.resolve('tsx');
 
 /** What a finished run printed and how it exited. */
 export interface CliRun {
@@ -51,7 +56,7 @@ export function startShipshape(args: readonly string[], options: ShipshapeOption
     else env[name] = value;
   }
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
