@@ -21,4 +21,7 @@ export interface Command {
 }
 
 /** Every command, in the order `shipshape --help` lists them. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [
+  { name: 'wait4db', summary: 'wait until the database answers, and keeps answering (init containers)', load: () => import('./wait4db.js') },
+  { name: 'wait4', summary: 'wait until databases, Redis, memcached, TCP ports and HTTP endpoints answer', load: () => import('./wait4.js') },
+];
