@@ -29,7 +29,7 @@ Targets:
 Options:
   --timeout SEC    give up after this long (default ${DEFAULTS.timeout})
   --stable SEC     how long each must keep answering; any failure starts again (default ${DEFAULTS.stable})
-  --interval SEC   time between attempts; each attempt is bounded by it and by 5 s (default ${DEFAULTS.interval})
+  --interval SEC   time between attempts; each may take as long, 1 s to 5 s (default ${DEFAULTS.interval})
   --quiet          no progress lines on stderr (the result lines stay)
 
 Progress on stderr, one line an attempt; on stdout a line a target:

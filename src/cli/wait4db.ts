@@ -25,7 +25,7 @@ Options:
   -d, --database URL   the database (else the config's \`database\`, else $DATABASE_URL)
   --timeout SEC        give up after this long (default ${DEFAULTS.timeout})
   --stable SEC         how long it must keep answering; any failure starts again (default ${DEFAULTS.stable})
-  --interval SEC       time between attempts; each attempt is bounded by it and by 5 s (default ${DEFAULTS.interval})
+  --interval SEC       time between attempts; each may take as long, 1 s to 5 s (default ${DEFAULTS.interval})
   --quiet              no progress lines on stderr (the result line stays)
   --config FILE        the config file (default: $SHIPSHAPE_CONFIG, else shipshape.config.* here)
 
