@@ -5,10 +5,12 @@
  *
  * Each attempt runs under {@link runWithDeadline}, bounded by the interval (but given at
  * least {@link MIN_ATTEMPT_MS}), by {@link MAX_ATTEMPT_MS} and by the time left, and its
- * signal destroys the connection at the bound, so a blackholed target cannot stall the loop. A target keeps its connection
- * between attempts (the URL checks' own lifecycle): a server that restarts during the
- * window breaks it, and that is a failure, as it should be. Time comes from `io.now()` and
- * `io.sleep()`, so that a test may run the loop on a clock of its own.
+ * signal destroys the connection at the bound, so a blackholed target cannot stall the
+ * loop. A target keeps its connection between attempts (the URL checks' own lifecycle): a
+ * server that restarts during the window breaks it, and that is a failure, as it should
+ * be. What one attempt is (both loopback addresses of `localhost`, the cause of a failure)
+ * is `_attempt.ts`. Time comes from `io.now()` and `io.sleep()`, so that a test may run the
+ * loop on a clock of its own.
  *
  * Output (README, "shipshape wait4db and shipshape wait4"):
  *   stderr, one line an attempt:  `wait4db: <target>: <cause> (attempt 3, 2.1 s)`
@@ -16,11 +18,10 @@
  *   stdout, one line a target:    `<target> is ready (stable for 5 s after 7.3 s)`
  *                                 `<target> is not ready after 180 s: <cause> (180 attempts)`
  */
-import type { CheckSpec } from '../core/check.js';
 import { CheckTimeoutError, isShipshapeError, UsageError } from '../core/errors.js';
 import { runWithDeadline } from '../core/internal/deadline.js';
-import { toReason } from '../core/reason.js';
-import { seconds, type FlagOptions } from './_flags.js';
+import { causeOf, openTarget, type Attempts } from './_attempt.js';
+import { formatSeconds, seconds, type FlagOptions } from './_flags.js';
 import type { CliIO } from './_io.js';
 import type { WaitTarget } from './_targets.js';
 
@@ -134,11 +135,6 @@ export async function waitFor(targets: readonly WaitTarget[], settings: WaitSett
   }
 }
 
-/** Seconds as a flag would say them: `5`, `1.5`, `0.25`. */
-export function formatSeconds(ms: number): string {
-  return String(Math.round(ms) / 1000);
-}
-
 // --- internal ---
 
 // POSIX fixes these numbers; the shell's convention for a process a signal ended is 128 + it.
@@ -157,12 +153,6 @@ interface Result {
   readonly attempts: number;
   /** Why it is not ready. */
   readonly cause: string;
-}
-
-/** A target's checks, run as one attempt, and closed together. */
-interface Attempts {
-  run(signal: AbortSignal): Promise<void>;
-  close(): Promise<void>;
 }
 
 async function waitForOne(target: WaitTarget, attempts: Attempts, context: Context): Promise<Result> {
@@ -214,83 +204,6 @@ async function waitForOne(target: WaitTarget, attempts: Attempts, context: Conte
     await untilSettled(io, run.finished, deadline, stop);
   }
 }
-
-/** Opens a target: builds the check of each of its addresses (one attempt runs them all). */
-async function openTarget(target: WaitTarget): Promise<Attempts> {
-  const specs = await Promise.all(target.addresses.map((address) => address.check()));
-  const close = async (): Promise<void> => {
-    await Promise.all(specs.map(async (spec) => spec.close?.()));
-  };
-  // Once an address answers, attempts stay on it (and on its connection) until it fails:
-  // racing both addresses of a dual-stack server every time would cut one connection a
-  // second mid-handshake.
-  let preferred: CheckSpec | undefined = specs.length === 1 ? specs[0] : undefined;
-  const run = async (signal: AbortSignal): Promise<void> => {
-    const spec = preferred;
-    if (spec) {
-      try {
-        await spec.run(signal);
-        return;
-      } catch (error) {
-        if (specs.length > 1) preferred = undefined;
-        throw error;
-      }
-    }
-    preferred = await anyAddress(target, specs, signal);
-  };
-  return { run, close };
-}
-
-/**
- * Runs every address's check in parallel; resolves with the first to pass (the others are
- * aborted, which frees their sockets), or rejects with every cause when all fail: one
- * cause when they agree, `127.0.0.1: …; [::1]: …` when they differ.
- */
-function anyAddress(target: WaitTarget, specs: readonly CheckSpec[], signal: AbortSignal): Promise<CheckSpec> {
-  const losers = new AbortController();
-  const shared = AbortSignal.any([signal, losers.signal]);
-  return new Promise<CheckSpec>((resolve, reject) => {
-    const errors: unknown[] = [];
-    let pending = specs.length;
-    for (const [index, spec] of specs.entries()) {
-      Promise.resolve()
-        .then(() => spec.run(shared))
-        .then(
-          () => {
-            resolve(spec);
-            losers.abort(new Error('another address answered'));
-          },
-          (error: unknown) => {
-            errors[index] = error;
-            pending -= 1;
-            if (pending > 0) return;
-            const causes = errors.map(causeOf);
-            if (causes.every((cause) => cause === causes[0])) return reject(errors[0]);
-            reject(new Error(causes.map((cause, i) => `${target.addresses[i]?.via ?? ''}: ${cause}`).join('; ')));
-          },
-        );
-    }
-  });
-}
-
-/**
- * The short cause of a failed attempt: a system error's code (`ECONNREFUSED`,
- * `ENOTFOUND`), the attempt's bound, an authentication failure said as such, or the
- * check's own redacted reason.
- */
-function causeOf(error: unknown): string {
-  if (error instanceof CheckTimeoutError) return `no answer within ${formatSeconds(error.timeoutMs)} s`;
-  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
-  // a socket's error (`connect ECONNREFUSED 10.0.0.5:5432`): the target already says where
-  if (typeof code === 'string' && (typeof syscall === 'string' || error instanceof AggregateError)) return code;
-  const reason = toReason(error);
-  if (typeof code === 'string' && AUTH_CODES.has(code) && !/authentication/i.test(reason)) return `authentication failed: ${reason}`;
-  return reason;
-}
-
-// PostgreSQL 28P01 invalid_password and 28000 invalid_authorization_specification (no
-// pg_hba.conf entry, no such role); MySQL/MariaDB 1045 and 1044.
-const AUTH_CODES = new Set(['28P01', '28000', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR']);
 
 function notReadyCause(lastCause: string | undefined, windowStart: number | undefined, now: number, settings: WaitSettings): string {
   if (windowStart === undefined) return lastCause ?? 'not tried';

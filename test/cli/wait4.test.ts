@@ -157,6 +157,23 @@ describe('wait4 with a mix of targets', () => {
       await server.close();
     }
   });
+  test('a target that answers but is not yet stable at --timeout is named with how long it has answered', async () => {
+    const late = await refusedPort();
+    const child = startShipshape(['wait4', `tcp://127.0.0.1:${late}`, '--interval', '0.2', '--stable', '1.5', '--timeout', '2']);
+    // the 3rd refusal is at 0.4 s at the earliest: a window opening after it cannot end by 2 s
+    await waitForStderr(child, /ECONNREFUSED/, 3);
+    const server = await startTcp('127.0.0.1', late);
+    try {
+      const run = await child.done;
+      assert.equal(run.status, 1, run.stderr);
+      const [line, ...others] = notReady(run.stdout);
+      assert.deepEqual(others, []);
+      assert.equal(line?.target, `tcp://127.0.0.1:${late}`);
+      assert.match(line.cause, /^ok for \d\.\d of 1\.5 s, not yet stable \(last failure: ECONNREFUSED\)$/);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('wait4 targets', () => {
