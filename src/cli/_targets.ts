@@ -77,9 +77,9 @@ const OTHERS: Readonly<Record<string, Parser>> = {
 
 /**
  * The loopback addresses `localhost` stands for. A resolver may return only one of them
- * (this very repository's CI has `127.0.0.1 localhost` and no `::1` line in /etc/hosts),
- * while a sidecar may listen on the other: a wait that tries only what the resolver says
- * would never end. Both are tried, each attempt in parallel.
+ * (the machine this project is developed on has `127.0.0.1 localhost` and no `::1` line
+ * in /etc/hosts) while a sidecar listens on the other: a wait that tries only what the
+ * resolver says would never end. Both are tried, each attempt in parallel.
  */
 const LOOPBACKS = ['127.0.0.1', '[::1]'] as const;
 
