@@ -22,7 +22,8 @@ export interface SqlProxy {
   close(): Promise<void>;
 }
 
-export async function startSqlProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<SqlProxy> {
+/** Starts the proxy on `listenPort` of 127.0.0.1 (0: a free one), forwarding to `targetHost:targetPort`. */
+export async function startSqlProxy(targetPort: number, targetHost = '127.0.0.1', listenPort = 0): Promise<SqlProxy> {
   let frozen = false;
   const clients = new Set<net.Socket>();
   const upstreams = new Set<net.Socket>();
@@ -52,7 +53,10 @@ export async function startSqlProxy(targetPort: number, targetHost = '127.0.0.1'
       if (!frozen) closeBoth();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listenPort, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as net.AddressInfo;
   return {
     port,
