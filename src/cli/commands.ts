@@ -21,4 +21,6 @@ export interface Command {
 }
 
 /** Every command, in the order `shipshape --help` lists them. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [
+  { name: 'ensureadmin', summary: 'create the admin user once (config hooks, a SQL table or Django)', load: () => import('./ensureadmin.js') },
+];
