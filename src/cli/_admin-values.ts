@@ -71,7 +71,8 @@ function readSecretFile(variable: string, file: string, cwd: string): string {
     return text.replace(/\r?\n$/u, '');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new ConfigError(`${variable}: cannot read ${file}${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error });
+    // "…_FILE: …" would read as a `password: value` pair to redact(): name the variable after
+    throw new ConfigError(`cannot read ${file}${typeof code === 'string' ? ` (${code})` : ''}, named by ${variable}`, { cause: error });
   }
 }
 
