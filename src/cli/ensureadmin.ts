@@ -8,7 +8,7 @@
  * hook runs under `--timeout`.
  */
 import type { AdminHooks } from '../core/config.js';
-import { ConfigError, ShipshapeError, UsageError } from '../core/errors.js';
+import { ConfigError, isShipshapeError, ShipshapeError, UsageError, type ShipshapeErrorCode } from '../core/errors.js';
 import { runWithDeadline } from '../core/internal/deadline.js';
 import { parseSqlUrl, schemeOf, SQL_URL_SCHEMES } from '../core/internal/sql/url.js';
 import { toReason } from '../core/reason.js';
@@ -110,7 +110,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stdout.write(`${OUTCOMES[settled.value.outcome]}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) throw error;
+    // a setup problem found on the way (a missing driver) keeps its exit 2, from cli.ts
+    if (isShipshapeError(error) && SETUP_ERRORS.has(error.code)) throw error;
     const reason = toReason(error);
     io.stderr.write(`shipshape ensureadmin: ${reason}${store.target && !reason.includes(store.target) ? ` (${store.target})` : ''}\n`);
     return 1;
@@ -120,6 +121,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 // --- internal ---
+
+const SETUP_ERRORS: ReadonlySet<ShipshapeErrorCode> = new Set(['SHIPSHAPE_USAGE', 'SHIPSHAPE_CONFIG', 'SHIPSHAPE_DRIVER_MISSING', 'SHIPSHAPE_INVALID_OPTION']);
 
 type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -49,6 +49,18 @@ describe('shipshape ensureadmin from the built package', () => {
     const bcrypt = run(['--table', 'users', '--hasher', 'bcrypt', '-d', url, '-u', 'admin']);
     assert.equal(bcrypt.status, 2);
     assert.equal(bcrypt.stderr, 'shipshape ensureadmin: neither "bcrypt" nor "bcryptjs" is installed: run `npm install bcrypt` (native) or `npm install bcryptjs` (pure JavaScript)\n');
+  });
+
+  it('exits 2 naming the database driver when it is missing', () => {
+    const pgLink = path.join(dir, 'node_modules', 'pg');
+    unlinkSync(pgLink);
+    try {
+      const result = run(['--table', 'users', '--hasher', 'scrypt', '-d', 'postgres://127.0.0.1:1/none', '-u', 'admin']);
+      assert.equal(result.status, 2, result.stderr);
+      assert.equal(result.stderr, 'shipshape ensureadmin: the package "pg" is not installed: run `npm install pg`\n');
+    } finally {
+      symlinkSync(path.join(ROOT, 'node_modules', 'pg'), pgLink);
+    }
   });
 
   it("reads the common-password list shipped in dist/, and Django's licence for it is there", () => {
