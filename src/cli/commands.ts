@@ -28,4 +28,5 @@ export const COMMANDS: readonly Command[] = [
   { name: 'probe', summary: 'run a liveness, readiness or startup probe (exec probes, Docker HEALTHCHECK)', load: () => import('./probe.js') },
   { name: 'wait4db', summary: 'wait until the database answers, and keeps answering (init containers)', load: () => import('./wait4db.js') },
   { name: 'wait4', summary: 'wait until databases, Redis, memcached, TCP ports and HTTP endpoints answer', load: () => import('./wait4.js') },
+  { name: 'ensureadmin', summary: 'create the admin user once (config hooks, a SQL table or Django)', load: () => import('./ensureadmin.js') },
 ];
