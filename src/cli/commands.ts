@@ -21,4 +21,6 @@ export interface Command {
 }
 
 /** Every command, in the order `shipshape --help` lists them. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [
+  { name: 'doctor', summary: "check Kubernetes manifests against the app's probes and shutdown settings", load: () => import('./doctor.js') },
+];
