@@ -64,7 +64,7 @@ export interface DoctorRun extends CliRun {
 }
 
 export interface DoctorOptions {
-  /** Files to write in the run's directory, by name. */
+  /** Files to write in the run's directory, by relative path (`k8s/web.yaml`). */
   readonly files?: Readonly<Record<string, string>>;
   /** The body of `shipshape.config.mjs` in the run's directory (`export default { … }`), if any. */
   readonly config?: string;
@@ -80,7 +80,10 @@ export async function doctor(args: readonly string[], options: DoctorOptions = {
   mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
   const dir = mkdtempSync(path.join(ROOT, '.tmp', `doctor-${process.pid}-`));
   try {
-    for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(path.join(dir, name), text);
+    for (const [name, text] of Object.entries(options.files ?? {})) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
     if (options.config !== undefined) writeFileSync(path.join(dir, 'shipshape.config.mjs'), options.config);
     const run = await shipshape(['doctor', ...args], { cwd: dir, input: options.input, env: { NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env } });
     return withFindings(run);

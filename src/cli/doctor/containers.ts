@@ -83,7 +83,7 @@ export interface ContainerView {
  */
 export function containersOf(workload: Workload): ContainerView[] {
   const { pod, podPath } = workload;
-  const grace = integer(workload, pod, 'terminationGracePeriodSeconds', podPath, KUBERNETES_DEFAULTS.terminationGracePeriodSeconds);
+  const grace = integer(workload, pod, 'terminationGracePeriodSeconds', [...podPath, 'terminationGracePeriodSeconds'], KUBERNETES_DEFAULTS.terminationGracePeriodSeconds);
   const views: ContainerView[] = [];
   for (const key of ['initContainers', 'containers'] as const) {
     const list = (pod[key] ?? []) as Fields[];
@@ -93,7 +93,7 @@ export function containersOf(workload: Workload): ContainerView[] {
       const probes: Partial<Record<ProbeField, ProbeView>> = {};
       for (const field of Object.keys(PROBE_FIELDS) as ProbeField[]) {
         const probe = fieldsOf(fields[field]);
-        if (probe) probes[field] = probeView(workload, field, probe, [...path, field]);
+        if (probe) probes[field] = probeView(workload, `${fields.name as string}: ${field}`, field, probe, [...path, field]);
       }
       const preStop = fieldsOf(fieldsOf(fields.lifecycle)?.preStop);
       views.push({
@@ -148,8 +148,8 @@ export function describeAction(action: ProbeAction): string {
 
 // --- internal ---
 
-function probeView(workload: Workload, field: ProbeField, probe: Fields, path: FieldPath): ProbeView {
-  const number = (key: keyof typeof KUBERNETES_DEFAULTS): number => integer(workload, probe, key, path, KUBERNETES_DEFAULTS[key]);
+function probeView(workload: Workload, label: string, field: ProbeField, probe: Fields, path: FieldPath): ProbeView {
+  const number = (key: keyof typeof KUBERNETES_DEFAULTS): number => integer(workload, probe, `${label}.${key}`, [...path, key], KUBERNETES_DEFAULTS[key]);
   return {
     field,
     path,
@@ -194,12 +194,12 @@ function stringOr(value: unknown, fallback: string): string {
   return typeof value === 'string' && value !== '' ? value : fallback;
 }
 
-function integer(workload: Workload, fields: Fields, key: string, path: FieldPath, fallback: number): number {
-  const value = fields[key];
+/** The whole number at `at` (its last step is its key in `fields`), or `fallback` when it is missing. */
+function integer(workload: Workload, fields: Fields, what: string, at: FieldPath, fallback: number): number {
+  const value = fields[at.at(-1) as string];
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    const at = [...path, key];
-    throw new ManifestError(workload.file, workload.lineOf(at), `${workload.kind}/${workload.name}: ${key} must be a whole number of seconds, got ${JSON.stringify(value)}`);
+    throw new ManifestError(workload.file, workload.lineOf(at), `${workload.kind}/${workload.name} ${what} must be a whole number, got ${JSON.stringify(value)}`);
   }
   return value;
 }

@@ -47,8 +47,9 @@ export interface Workload {
 
 /** A source that cannot be parsed, or a workload whose shape is not Kubernetes': exit 2, naming the file and line. */
 export class ManifestError extends Error {
-  constructor(file: string, line: number | undefined, message: string) {
-    super(`${file}${line === undefined ? '' : `:${line}`}: ${message}`);
+  /** `file:line:column: message`, as compilers write it (editors and CI annotations read it). */
+  constructor(file: string, line: number | undefined, message: string, column?: number) {
+    super(`${file}${line === undefined ? '' : `:${line}`}${line === undefined || column === undefined ? '' : `:${column}`}: ${message}`);
     this.name = 'ManifestError';
   }
 }
@@ -69,7 +70,7 @@ export function parseWorkloads(yaml: typeof Yaml, sources: readonly Source[]): W
       const error = document.errors[0];
       if (error) {
         const { line, col } = lineCounter.linePos(error.pos[0]);
-        throw new ManifestError(source.file, line, `${firstLine(error.message)} (column ${col})`);
+        throw new ManifestError(source.file, line, firstLine(error.message), col);
       }
       let root: unknown;
       try {
