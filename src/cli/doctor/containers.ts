@@ -10,7 +10,7 @@
  */
 import type { ProbeName } from '../../core/report.js';
 import { DEFAULT_WORDS, type App } from './app.js';
-import { shipshapeProbe, sleepSeconds, type ShipshapeProbeCommand } from './commands.js';
+import { shipshapeProbe, sleepSeconds, type ShipshapeProbeCommand } from './command-lines.js';
 import { fieldsOf, ManifestError, type FieldPath, type Fields, type Workload } from './manifests.js';
 
 /** Kubernetes' own defaults for the fields doctor reads, where a manifest leaves them out. */

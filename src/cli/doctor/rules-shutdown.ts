@@ -18,6 +18,10 @@ const gracePeriod: Rule = function* (container, app) {
   const neededMs = preStopMs + app.shutdownBudgetMs;
   const graceMs = container.gracePeriodSeconds * 1000;
   if (graceMs >= neededMs) return;
+  if (!Number.isFinite(preStopMs)) {
+    yield { rule: 'grace-period', at: container.preStopPath, message: 'the preStop hook sleeps forever (sleep infinity): the app gets SIGTERM only when the grace period is over, two seconds before the SIGKILL; sleep a fixed time' };
+    return;
+  }
   const parts = [
     ...(preStopMs > 0 ? [`preStop sleep ${container.preStopSleepSeconds} s`] : []),
     `delayMs ${delayMs}`,
