@@ -6,7 +6,7 @@
  *
  * The pieces, in src/cli/doctor/: reading the input (input.ts) and the YAML
  * (manifests.ts), the app's side from the config (app.ts), the containers and their probes
- * with Kubernetes' defaults (containers.ts, commands.ts), the rules (rules*.ts), and the
+ * with Kubernetes' defaults (containers.ts, command-lines.ts), the rules (rules*.ts), and the
  * output (report.ts). The YAML parser is the `yaml` package, an optional peer dependency
  * loaded here only.
  */
