@@ -13,6 +13,8 @@ describe('shipshape doctor: probe-timeout', () => {
     const run = await doctorOn(
       [
         deployment('default-timeout'),
+        // timeoutSeconds 0 is defaulted by the API server, to 1
+        deployment('zero', healthyContainer({ readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, timeoutSeconds: 0 }, startupProbe: { httpGet: { path: '/startupz/cache', port: 'http' } } })),
         deployment('equal', healthyContainer({ readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, timeoutSeconds: 2 }, startupProbe: { httpGet: { path: '/startupz', port: 'http' }, timeoutSeconds: 3 } })),
         deployment('above', healthyContainer({ readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, timeoutSeconds: 3 }, startupProbe: { httpGet: { path: '/startupz', port: 'http' }, timeoutSeconds: 3 } })),
         // /readyz/cache runs the cache check only (900 ms by default): 1 s is enough
@@ -27,6 +29,9 @@ describe('shipshape doctor: probe-timeout', () => {
     ]);
     assert.deepEqual(run.findings.filter((f) => f.target === 'Deployment/equal app').map((f) => f.message), [
       "readinessProbe.timeoutSeconds 2 s is not above the slowest readiness check timeout 2000 ms (db): set it to 3 or lower the check's timeoutMs",
+    ]);
+    assert.deepEqual(run.findings.filter((f) => f.target === 'Deployment/zero app').map((f) => f.message), [
+      "readinessProbe.timeoutSeconds 1 s (the default) is not above the slowest readiness check timeout 2000 ms (db): set it to 3 or lower the check's timeoutMs",
     ]);
     assert.deepEqual(run.rulesOf('Deployment/above app'), []);
     assert.deepEqual(run.rulesOf('Deployment/one-check app'), []);
@@ -192,6 +197,8 @@ describe('shipshape doctor: exec-probe-cost', () => {
       worker('socket', exec(['shipshape', 'probe', '--live', '--socket', '/run/app/probes.sock'], 5)),
       worker('url', exec(['node', '/app/node_modules/shipshape/dist/cli/main.js', 'probe', '--live', '--url=http://127.0.0.1:3000'], 5)),
       worker('env', exec(['shipshape', 'probe', '--live'], 5), { env: [{ name: 'SHIPSHAPE_SOCKET', value: '/run/app/probes.sock' }] }),
+      // 0 is defaulted by the API server, to 10
+      worker('zero', exec(['shipshape', 'probe', '--live'], 0)),
     ]);
     assert.deepEqual(run.findings.map((f) => [f.level, f.rule, f.target]), [
       ['warn', 'exec-probe-cost', 'Deployment/in-process worker'],

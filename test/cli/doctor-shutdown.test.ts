@@ -15,6 +15,8 @@ describe('shipshape doctor: grace-period', () => {
         deployment('default-grace'),
         deployment('enough', healthyContainer(), { terminationGracePeriodSeconds: 35 }),
         deployment('short', healthyContainer(), { terminationGracePeriodSeconds: 20 }),
+        // unlike the probe fields, 0 is kept: SIGKILL at once
+        deployment('zero', healthyContainer(), { terminationGracePeriodSeconds: 0 }),
       ],
       { config: TWO_HOOKS },
     );
@@ -30,6 +32,12 @@ describe('shipshape doctor: grace-period', () => {
         rule: 'grace-period',
         target: 'Deployment/short app',
         message: 'terminationGracePeriodSeconds 20 s is shorter than delayMs 5000 + timeoutMs 20000 + 2 × hookTimeoutMs 5000 = 35000 ms: Kubernetes would SIGKILL the app mid-shutdown; set it to 35 or shorten the shutdown',
+      },
+      {
+        level: 'error',
+        rule: 'grace-period',
+        target: 'Deployment/zero app',
+        message: 'terminationGracePeriodSeconds 0 s is shorter than delayMs 5000 + timeoutMs 20000 + 2 × hookTimeoutMs 5000 = 35000 ms: Kubernetes would SIGKILL the app mid-shutdown; set it to 35 or shorten the shutdown',
       },
     ]);
     assert.equal(run.status, 1);

@@ -149,13 +149,15 @@ export function describeAction(action: ProbeAction): string {
 // --- internal ---
 
 function probeView(workload: Workload, label: string, field: ProbeField, probe: Fields, path: FieldPath): ProbeView {
-  const number = (key: keyof typeof KUBERNETES_DEFAULTS): number => integer(workload, probe, `${label}.${key}`, [...path, key], KUBERNETES_DEFAULTS[key]);
+  // The API server defaults a missing or 0 timeoutSeconds, periodSeconds and failureThreshold
+  // (SetDefaults_Probe, pkg/apis/core/v1/defaults.go); initialDelaySeconds 0 is just 0.
+  const number = (key: keyof typeof KUBERNETES_DEFAULTS): number => integer(workload, probe, `${label}.${key}`, [...path, key], KUBERNETES_DEFAULTS[key]) || KUBERNETES_DEFAULTS[key];
   return {
     field,
     path,
     action: actionOf(probe),
     timeoutSeconds: number('timeoutSeconds'),
-    timeoutSet: probe.timeoutSeconds !== undefined && probe.timeoutSeconds !== null,
+    timeoutSet: typeof probe.timeoutSeconds === 'number' && probe.timeoutSeconds !== 0,
     periodSeconds: number('periodSeconds'),
     failureThreshold: number('failureThreshold'),
     initialDelaySeconds: number('initialDelaySeconds'),
