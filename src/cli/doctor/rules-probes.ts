@@ -27,10 +27,13 @@ const probeTimeout: Rule = function* (container, app) {
     if (!asked || asked.checks.length === 0) continue;
     const slowest = asked.checks.reduce((a, b) => (b.timeoutMs > a.timeoutMs ? b : a));
     const group = `${asked.check === undefined ? 'slowest ' : ''}${asked.probe} check`;
-    const limits: [FieldLimit, number][] = [[{ what: `${view.field}.timeoutSeconds ${view.timeoutSeconds} s${view.timeoutSet ? '' : ' (the default)'}`, at: [...view.path, 'timeoutSeconds'] }, view.timeoutSeconds * 1000]];
+    // the kubelet's timeout, and the one an exec probe may give `shipshape probe` itself
+    const limits: Limit[] = [{ what: `${view.field}.timeoutSeconds ${view.timeoutSeconds} s${view.timeoutSet ? '' : ' (the default)'}`, at: [...view.path, 'timeoutSeconds'], limitMs: view.timeoutSeconds * 1000 }];
     const command = view.action.type === 'exec' ? view.action.shipshape : undefined;
-    if (command?.timeoutMs !== undefined) limits.push([{ what: `${view.field}'s \`shipshape probe --timeout ${command.timeoutMs / 1000}\``, at: [...view.path, 'exec', 'command'] }, command.timeoutMs]);
-    for (const [{ what, at }, limitMs] of limits) {
+    if (command?.timeoutMs !== undefined) {
+      limits.push({ what: `${view.field}'s \`shipshape probe --timeout ${command.timeoutMs / 1000}\``, at: [...view.path, 'exec', 'command'], limitMs: command.timeoutMs });
+    }
+    for (const { what, at, limitMs } of limits) {
       if (limitMs > slowest.timeoutMs) continue;
       // "above": the smallest whole number of seconds that leaves the check time to answer
       const fix = Number.isFinite(slowest.timeoutMs) ? `set it to ${Math.floor(slowest.timeoutMs / 1000) + 1} or lower the check's timeoutMs` : 'give the check a finite timeoutMs';
@@ -133,9 +136,11 @@ export const PROBE_RULES: readonly Rule[] = [probeTimeout, livenessChecksDepende
 
 // --- internal ---
 
-interface FieldLimit {
+/** A time limit a probe puts on the app's answer: in words, where it is written, how long. */
+interface Limit {
   readonly what: string;
   readonly at: RuleResult['at'];
+  readonly limitMs: number;
 }
 
 /** What a probe asks of the app: which probe, which checks run, in words. */
