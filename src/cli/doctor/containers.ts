@@ -119,8 +119,8 @@ export function containersOf(workload: Workload): ContainerView[] {
 
 /**
  * Whether a container is the app's: one of its probes asks for a shipshape path (one the
- * app serves, or one ending in a default word such as `/readyz`, so that a probe left on
- * the old path after a `basePath` change is still checked) or runs `shipshape probe`.
+ * app serves, or one with a default word such as `readyz` as a segment, so that a probe
+ * left on `/readyz` after a `basePath` change is still checked) or runs `shipshape probe`.
  */
 export function isAppContainer(container: ContainerView, app: App): boolean {
   return Object.values(container.probes).some(({ action }) => {
