@@ -3,9 +3,9 @@
  *
  * Semantics, from the Kubernetes docs (Configure Liveness, Readiness and Startup Probes;
  * Pod Lifecycle, "Container probes"):
- * - the kubelet gives an HTTP or exec probe `timeoutSeconds` (default 1, exec probes
- *   included since 1.20) and counts a slower answer as a failure, so the app's slowest
- *   check on that endpoint must finish below it;
+ * - the kubelet gives an HTTP or exec probe `timeoutSeconds` (default 1; exec probes
+ *   too since Kubernetes 1.20, GKE 1.35) and counts a slower answer as a failure, so the
+ *   app's slowest check on that endpoint must finish below it;
  * - a failing liveness probe restarts the container, a failing readiness probe only takes
  *   the pod out of its Services' endpoints: liveness must not ask the readiness checks;
  * - a named `port` is looked up in the container's own `ports[].name`; a string of digits
