@@ -1,0 +1,328 @@
+/**
+ * One suite for the URL form of the SQL checks, run over each dialect the way kysely runs
+ * its tests over `DIALECTS`: `postgres(url)` and `mysql(url)` share one SQL client and one
+ * connection lifecycle (src/core/internal/sql/client.ts, owned-connection.ts), so they
+ * must behave alike against a refused port, a blackhole, a proxy that goes silent, bad
+ * credentials, an unknown database, a server that kills their connection and `close()`.
+ * What differs per dialect (URLs, the admin view of the server, error texts) is one row
+ * of {@link DIALECTS}; each check's test file calls `describeSqlUrlCheck(dialect)`.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { mysql } from '../../src/checks/mysql.js';
+import { postgres } from '../../src/checks/postgres.js';
+import type { CheckSpec } from '../../src/core/check.js';
+import { loadDriver } from '../../src/core/internal/load-driver.js';
+import { runCheck } from './run-check.js';
+import { MYSQL_URL, POSTGRES_URL, canConnect, requireService } from './services.js';
+import { refusedPort, startBlackhole } from './sockets.js';
+import { MYSQL_CHECK_USER, mysqlAdmin, pgAdmin } from './sql-admin.js';
+import { startSqlProxy } from './sql-proxy.js';
+
+export type SqlUrlDialectName = 'postgres' | 'mysql';
+
+/** A check built from a URL: it owns its connection, so it has `close()`. */
+export type UrlCheck = CheckSpec & { close(): Promise<void> };
+
+/** The parts of a URL a scenario changes; the rest comes from the dialect's test URL. */
+export interface UrlParts {
+  readonly scheme?: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly database?: string;
+  /** A port on 127.0.0.1 (a refused port, a blackhole, a proxy) instead of the server's. */
+  readonly port?: number;
+}
+
+/** The server's side of a check's connections: find them, kill them (a restart, a failover). */
+export interface SqlServerView {
+  /** A check whose connections carry `tag` and no other connection does. */
+  tagged(): Promise<{ readonly check: UrlCheck; readonly tag: string }>;
+  /** The server's ids of the connections tagged `tag`. */
+  ids(tag: string): Promise<number[]>;
+  /** Kills every connection tagged `tag`; resolves to how many. */
+  kill(tag: string): Promise<number>;
+  waitForNone(tag: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SqlUrlDialect {
+  /** How `requireService` names the server. */
+  readonly service: string;
+  /** The server's port, and what the silent proxy forwards to. */
+  readonly port: number;
+  /** The check's driver package, imported before the timings start. */
+  readonly driver: string;
+  readonly check: (url: string) => UrlCheck;
+  /** Every scheme the check takes, first the usual one. */
+  readonly schemes: readonly string[];
+  readonly url: (parts?: UrlParts) => string;
+  readonly server: () => Promise<SqlServerView>;
+  /** The reason for a user the server does not know. */
+  readonly unknownUser: RegExp;
+  /** A user with a password the server checks (or, trusting local connections, ignores). */
+  readonly login: { readonly user: string; readonly password: string };
+  /** The reason for a database the server does not have, given to {@link login}. */
+  readonly unknownDatabase: RegExp;
+  /**
+   * The reason for {@link login} with a wrong password. The PostgreSQL of the tests trusts
+   * local connections (it checks no password), so only MySQL has this scenario.
+   */
+  readonly wrongPassword?: RegExp;
+}
+
+const SECRET = 'pw-Zx9-secret';
+const TIMEOUT_MS = 300;
+const SLACK_MS = 50;
+
+let serial = 0;
+
+/** `base` with `parts` changed; a port means 127.0.0.1, where the test's sockets listen. */
+function urlFrom(base: string, parts: UrlParts = {}): string {
+  const url = new URL(base);
+  if (parts.scheme !== undefined) url.protocol = parts.scheme;
+  if (parts.user !== undefined) url.username = parts.user;
+  if (parts.password !== undefined) url.password = parts.password;
+  if (parts.database !== undefined) url.pathname = `/${parts.database}`;
+  if (parts.port !== undefined) {
+    url.hostname = '127.0.0.1';
+    url.port = String(parts.port);
+  }
+  return url.href;
+}
+
+export const DIALECTS: Readonly<Record<SqlUrlDialectName, SqlUrlDialect>> = {
+  postgres: {
+    service: 'postgres',
+    port: 5432,
+    driver: 'pg',
+    check: (url) => postgres(url) as UrlCheck,
+    schemes: ['postgres:', 'postgresql:'],
+    url: (parts) => urlFrom(POSTGRES_URL, parts),
+    async server() {
+      const admin = await pgAdmin();
+      return {
+        // a distinct application_name per check: server-side assertions see only its connection
+        async tagged() {
+          const tag = `shipshape-t${process.pid}-${(serial += 1)}`;
+          return { check: postgres(POSTGRES_URL, { applicationName: tag }) as UrlCheck, tag };
+        },
+        ids: (tag) => admin.pids(tag),
+        kill: (tag) => admin.terminate(tag),
+        waitForNone: (tag) => admin.waitForNone(tag),
+        close: () => admin.close(),
+      };
+    },
+    unknownUser: /role "nobody_here" does not exist/,
+    login: { user: 'postgres', password: SECRET },
+    unknownDatabase: /database "no_such_db_here" does not exist/,
+  },
+  mysql: {
+    service: 'mariadb',
+    port: 3306,
+    driver: 'mysql2',
+    check: (url) => mysql(url) as UrlCheck,
+    schemes: ['mysql:', 'mariadb:'],
+    url: (parts) => urlFrom(MYSQL_URL, parts),
+    async server() {
+      const admin = await mysqlAdmin();
+      await admin.ensureCheckUser();
+      return {
+        // the tests' own user: its connections are the check's
+        async tagged() {
+          return { check: mysql(await admin.ensureCheckUser()) as UrlCheck, tag: MYSQL_CHECK_USER.user };
+        },
+        ids: (tag) => admin.ids(tag),
+        kill: (tag) => admin.killAll(tag),
+        waitForNone: (tag) => admin.waitForNone(tag),
+        close: () => admin.close(),
+      };
+    },
+    unknownUser: /Access denied for user 'nobody_here'/,
+    // MariaDB tells only a user with rights on every database that one does not exist
+    login: MYSQL_CHECK_USER,
+    unknownDatabase: /Access denied for user 'shipshape_sqlchk'@'[^']+' to database 'no_such_db_here'/,
+    wrongPassword: /Access denied for user 'shipshape_sqlchk'/,
+  },
+};
+
+/** The URL-form scenarios of the `dialect` check. */
+export function describeSqlUrlCheck(name: SqlUrlDialectName): void {
+  const dialect = DIALECTS[name];
+
+  describe(`${name}() given a URL (the SQL URL matrix)`, () => {
+    let server: SqlServerView | undefined;
+    /** The admin view, opened by the first test that needs it (and with it, for MySQL, the test user). */
+    const view = async (): Promise<SqlServerView> => (server ??= await dialect.server());
+
+    before(async () => {
+      await loadDriver(dialect.driver); // measure timeouts from the check start, not from the first import
+      // the login scenarios need the test user, which the admin view creates
+      if (await canConnect('127.0.0.1', dialect.port)) await view();
+    });
+    after(() => server?.close());
+
+    test('passes with SELECT 1 over each of its schemes and reports the round trip in ms', async (t) => {
+      if (!(await requireService(t, dialect.service, dialect.port))) return;
+      for (const scheme of dialect.schemes) {
+        const url = dialect.url({ scheme });
+        const check = dialect.check(url);
+        try {
+          const first = await runCheck(check);
+          assert.equal(first.ok, true, `${url}: ${first.reason}`);
+          const value = first.value as { observedValue: number; observedUnit: string };
+          assert.equal(value.observedUnit, 'ms');
+          assert.equal(typeof value.observedValue, 'number');
+          assert.ok(value.observedValue >= 0 && value.observedValue < 900, `${value.observedValue} ms`);
+          assert.equal((await runCheck(check)).ok, true, 'the kept connection is reused');
+        } finally {
+          await check.close();
+        }
+      }
+    });
+
+    test('keeps one connection and close() ends it, idempotently; a run after close() opens nothing', async (t) => {
+      if (!(await requireService(t, dialect.service, dialect.port))) return;
+      const admin = await view();
+      const { check, tag } = await admin.tagged();
+      for (let i = 0; i < 3; i += 1) assert.equal((await runCheck(check)).ok, true);
+      assert.equal((await admin.ids(tag)).length, 1, 'one connection, reused');
+      await check.close();
+      await admin.waitForNone(tag);
+      await check.close(); // idempotent
+      const closed = await runCheck(check);
+      assert.equal(closed.ok, false);
+      assert.match(closed.reason!, /closed/);
+      assert.equal((await admin.ids(tag)).length, 0, 'a run after close() opens nothing');
+    });
+
+    test('a refused port fails fast with ECONNREFUSED', async () => {
+      const check = dialect.check(dialect.url({ port: await refusedPort() }));
+      try {
+        const outcome = await runCheck(check, 2000);
+        assert.equal(outcome.ok, false);
+        assert.match(outcome.reason!, /ECONNREFUSED/);
+        assert.ok(outcome.elapsedMs < 1000, `took ${outcome.elapsedMs} ms`);
+      } finally {
+        await check.close();
+      }
+    });
+
+    test('a blackhole fails at the timeout and the socket is closed, on every run', async () => {
+      const blackhole = await startBlackhole();
+      // the last scheme here, so that the other one than above reaches the driver too
+      const check = dialect.check(dialect.url({ scheme: dialect.schemes.at(-1), port: blackhole.port, password: SECRET }));
+      try {
+        for (let run = 1; run <= 2; run += 1) {
+          const outcome = await runCheck(check, TIMEOUT_MS);
+          assert.equal(outcome.ok, false);
+          assert.match(outcome.reason!, /timed out/);
+          assert.doesNotMatch(outcome.reason!, new RegExp(SECRET));
+          assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+          await blackhole.waitForAllClosed(500);
+          assert.equal(blackhole.acceptedConnections(), run, 'one connection per run');
+        }
+      } finally {
+        await check.close();
+        await blackhole.close();
+      }
+    });
+
+    test('close() during a hanging connect frees the socket at once', async () => {
+      const blackhole = await startBlackhole();
+      const check = dialect.check(dialect.url({ port: blackhole.port }));
+      try {
+        const pending = runCheck(check, 5000);
+        while (blackhole.openConnections() === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        await check.close();
+        await blackhole.waitForAllClosed(200);
+        assert.equal((await pending).ok, false);
+      } finally {
+        await blackhole.close();
+      }
+    });
+
+    test('a connection that goes silent mid-session fails at the timeout, is destroyed and reopened', async (t) => {
+      if (!(await requireService(t, dialect.service, dialect.port))) return;
+      const proxy = await startSqlProxy(dialect.port);
+      const check = dialect.check(dialect.url({ port: proxy.port }));
+      try {
+        assert.equal((await runCheck(check)).ok, true);
+        proxy.freeze();
+        const outcome = await runCheck(check, TIMEOUT_MS);
+        assert.equal(outcome.ok, false);
+        assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+        await proxy.waitForAllClosed(500);
+        proxy.thaw();
+        const healed = await runCheck(check);
+        assert.equal(healed.ok, true, healed.reason);
+      } finally {
+        await check.close();
+        await proxy.close();
+      }
+    });
+
+    test('an unknown user fails with a short reason that never shows the password', async (t) => {
+      if (!(await requireService(t, dialect.service, dialect.port))) return;
+      const check = dialect.check(dialect.url({ user: 'nobody_here', password: SECRET }));
+      try {
+        const outcome = await runCheck(check);
+        assert.equal(outcome.ok, false);
+        assert.match(outcome.reason!, dialect.unknownUser);
+        assert.doesNotMatch(outcome.reason!, new RegExp(SECRET));
+      } finally {
+        await check.close();
+      }
+    });
+
+    const wrong = dialect.wrongPassword;
+    if (wrong) {
+      test('a wrong password fails with a reason showing neither password', async (t) => {
+        if (!(await requireService(t, dialect.service, dialect.port))) return;
+        const check = dialect.check(dialect.url({ user: dialect.login.user, password: SECRET }));
+        try {
+          const outcome = await runCheck(check);
+          assert.equal(outcome.ok, false);
+          assert.match(outcome.reason!, wrong);
+          assert.ok(!outcome.reason!.includes(SECRET), outcome.reason);
+          assert.ok(!outcome.reason!.includes(dialect.login.password), outcome.reason);
+        } finally {
+          await check.close();
+        }
+      });
+    }
+
+    test('an unknown database fails and the password stays hidden', async (t) => {
+      if (!(await requireService(t, dialect.service, dialect.port))) return;
+      const check = dialect.check(dialect.url({ ...dialect.login, database: 'no_such_db_here' }));
+      try {
+        const outcome = await runCheck(check);
+        assert.equal(outcome.ok, false);
+        assert.match(outcome.reason!, dialect.unknownDatabase);
+        assert.ok(!outcome.reason!.includes(dialect.login.password), outcome.reason);
+      } finally {
+        await check.close();
+      }
+    });
+
+    test('the server killing its connection crashes nothing; the check reconnects and passes', async (t) => {
+      if (!(await requireService(t, dialect.service, dialect.port))) return;
+      const admin = await view();
+      const { check, tag } = await admin.tagged();
+      try {
+        assert.equal((await runCheck(check)).ok, true);
+        const [id] = await admin.ids(tag);
+        assert.equal(await admin.kill(tag), 1);
+        await new Promise((resolve) => setTimeout(resolve, 50)); // let the 'error' event arrive
+        const next = await runCheck(check);
+        const passed = next.ok ? next : await runCheck(check);
+        assert.equal(passed.ok, true, passed.reason);
+        const ids = await admin.ids(tag);
+        assert.equal(ids.length, 1);
+        assert.notEqual(ids[0], id, 'a new connection');
+      } finally {
+        await check.close();
+      }
+    });
+  });
+}
