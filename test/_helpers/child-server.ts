@@ -2,10 +2,10 @@
  * Extra service instances for restart tests: a child process on a spare port of
  * 127.0.0.1 that a test can stop and start again on the same port. Always `kill()` it in
  * `after`; a process `exit` hook kills it too, so a crashed test run leaves nothing behind.
+ * The servers: redis-server.ts, memcached-server.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { canConnect } from './services.js';
-import { refusedPort } from './sockets.js';
 
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -53,27 +53,4 @@ export class ChildServer {
   kill(): Promise<void> {
     return this.stop();
   }
-}
-
-export interface RedisServerOptions {
-  readonly requirepass?: string;
-  /** PEM files: the server then speaks TLS only, on `port`. */
-  readonly tls?: { readonly cert: string; readonly key: string };
-}
-
-/** Starts a throwaway `redis-server` on a spare port (no persistence), optionally with a password or TLS. */
-export async function startRedisServer(options: RedisServerOptions = {}): Promise<ChildServer> {
-  const port = await refusedPort();
-  const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
-  if (options.tls) {
-    const { cert, key } = options.tls;
-    args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key);
-    args.push('--tls-ca-cert-file', cert, '--tls-auth-clients', 'no');
-  } else {
-    args.push('--port', String(port));
-  }
-  if (options.requirepass) args.push('--requirepass', options.requirepass);
-  const server = new ChildServer('redis-server', args, port);
-  await server.start();
-  return server;
 }

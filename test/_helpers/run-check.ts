@@ -23,3 +23,17 @@ export async function runCheck(check: Check, timeoutMs = 900): Promise<CheckOutc
   if (result.reason !== undefined) outcome.reason = result.reason;
   return outcome;
 }
+
+/**
+ * Runs `check` (each run bounded by `timeoutMs`) until its outcome is `ok`, or `withinMs`
+ * has passed; resolves to the last outcome, for the caller to assert on. For a client
+ * that reconnects on its own schedule (a restarted server).
+ */
+export async function runCheckUntil(check: Check, ok: boolean, timeoutMs: number, withinMs = 5000): Promise<CheckOutcome> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const outcome = await runCheck(check, timeoutMs);
+    if (outcome.ok === ok || Date.now() > deadline) return outcome;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
