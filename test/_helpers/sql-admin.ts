@@ -7,14 +7,26 @@ import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { MYSQL_URL, POSTGRES_URL } from './services.js';
 
-export interface PgAdmin {
-  /** Backend pids whose `application_name` is `name`. */
-  pids(name: string): Promise<number[]>;
-  /** Terminates every backend named `name`; resolves to how many. */
-  terminate(name: string): Promise<number>;
-  /** Waits until no backend is named `name`, or rejects after `timeoutMs`. */
-  waitForNone(name: string, timeoutMs?: number): Promise<void>;
+/**
+ * What both admins do, for the dialect matrix: find the connections tagged `tag` (a
+ * PostgreSQL `application_name`, a MySQL user), kill them, wait until they are gone.
+ */
+export interface SqlAdmin {
+  /** The server's ids of the connections tagged `tag` (pids, MySQL connection ids). */
+  ids(tag: string): Promise<number[]>;
+  /** Kills every connection tagged `tag`; resolves to how many. */
+  kill(tag: string): Promise<number>;
+  /** Waits until no connection is tagged `tag`, or rejects after `timeoutMs`. */
+  waitForNone(tag: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** PostgreSQL: connections are tagged by their `application_name`. */
+export interface PgAdmin extends SqlAdmin {
+  /** Backend pids whose `application_name` is `name` (= `ids`). */
+  pids(name: string): Promise<number[]>;
+  /** Terminates every backend named `name`; resolves to how many (= `kill`). */
+  terminate(name: string): Promise<number>;
 }
 
 /** Resolves once `list()` is empty, or rejects with `what` after `timeoutMs`. */
@@ -37,26 +49,26 @@ export async function pgAdmin(): Promise<PgAdmin> {
     );
     return rows.map((row) => row.pid);
   };
+  const terminate = async (name: string): Promise<number> => {
+    const { rows } = await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]);
+    return rows.length;
+  };
   return {
     pids,
-    async terminate(name) {
-      const { rows } = await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]);
-      return rows.length;
-    },
+    ids: pids,
+    terminate,
+    kill: terminate,
     waitForNone: (name, timeoutMs = 2000) => waitForEmpty(() => pids(name), `backends named ${name}`, timeoutMs),
     close: () => client.end(),
   };
 }
 
-export interface MysqlAdmin {
+/** MySQL: connections are tagged by their user. */
+export interface MysqlAdmin extends SqlAdmin {
   /** Runs a statement as root. */
   query(sql: string, values?: unknown[]): Promise<unknown>;
-  /** Connection ids (what `KILL` takes) of `user`. */
-  ids(user: string): Promise<number[]>;
-  /** Kills every connection of `user`; resolves to how many. */
+  /** Kills every connection of `user`; resolves to how many (= `kill`). */
   killAll(user: string): Promise<number>;
-  /** Waits until `user` has no connection, or rejects after `timeoutMs`. */
-  waitForNone(user: string, timeoutMs?: number): Promise<void>;
   /** Creates {@link MYSQL_CHECK_USER} if needed, kills its connections; resolves to its URL. */
   ensureCheckUser(): Promise<string>;
   close(): Promise<void>;
@@ -81,6 +93,7 @@ export async function mysqlAdmin(): Promise<MysqlAdmin> {
     query: async (sql, values) => (await connection.query(sql, values))[0],
     ids,
     killAll,
+    kill: killAll,
     waitForNone: (user, timeoutMs = 2000) => waitForEmpty(() => ids(user), `connections of ${user}`, timeoutMs),
     async ensureCheckUser() {
       // A user of the tests' own: its connections are a check's, so tests can find and KILL them.

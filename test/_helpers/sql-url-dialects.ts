@@ -7,7 +7,7 @@ import { mysql } from '../../src/checks/mysql.js';
 import { postgres } from '../../src/checks/postgres.js';
 import type { CheckSpec } from '../../src/core/check.js';
 import { MYSQL_URL, POSTGRES_URL } from './services.js';
-import { MYSQL_CHECK_USER, mysqlAdmin, pgAdmin } from './sql-admin.js';
+import { MYSQL_CHECK_USER, mysqlAdmin, pgAdmin, type SqlAdmin } from './sql-admin.js';
 
 export type SqlUrlDialectName = 'postgres' | 'mysql';
 
@@ -25,15 +25,9 @@ export interface UrlParts {
 }
 
 /** The server's side of a check's connections: find them, kill them (a restart, a failover). */
-export interface SqlServerView {
+export interface SqlServerView extends SqlAdmin {
   /** A check whose connections carry `tag` and no other connection does. */
   tagged(): Promise<{ readonly check: UrlCheck; readonly tag: string }>;
-  /** The server's ids of the connections tagged `tag`. */
-  ids(tag: string): Promise<number[]>;
-  /** Kills every connection tagged `tag`; resolves to how many. */
-  kill(tag: string): Promise<number>;
-  waitForNone(tag: string): Promise<void>;
-  close(): Promise<void>;
 }
 
 export interface SqlUrlDialect {
@@ -46,6 +40,8 @@ export interface SqlUrlDialect {
   readonly check: (url: string) => UrlCheck;
   /** Every scheme the check takes, first the usual one. */
   readonly schemes: readonly string[];
+  /** URLs the check refuses at construction (another scheme, no scheme, one that does not parse), each with {@link SECRET}. */
+  readonly refusedUrls: readonly string[];
   readonly url: (parts?: UrlParts) => string;
   readonly server: () => Promise<SqlServerView>;
   /** The reason for a user the server does not know. */
@@ -87,20 +83,17 @@ export const DIALECTS: Readonly<Record<SqlUrlDialectName, SqlUrlDialect>> = {
     driver: 'pg',
     check: (url) => postgres(url) as UrlCheck,
     schemes: ['postgres:', 'postgresql:'],
+    // pg parses its URLs itself, loosely (postgres://user@/db?host=/socket): none is refused for not parsing
+    refusedUrls: [`mysql://root:${SECRET}@db/test`, `http://u:${SECRET}@x`, 'localhost:5432'],
     url: (parts) => urlFrom(POSTGRES_URL, parts),
     async server() {
       const admin = await pgAdmin();
-      return {
-        // a distinct application_name per check: server-side assertions see only its connection
-        async tagged() {
-          const tag = `shipshape-t${process.pid}-${(serial += 1)}`;
-          return { check: postgres(POSTGRES_URL, { applicationName: tag }) as UrlCheck, tag };
-        },
-        ids: (tag) => admin.pids(tag),
-        kill: (tag) => admin.terminate(tag),
-        waitForNone: (tag) => admin.waitForNone(tag),
-        close: () => admin.close(),
+      // a distinct application_name per check: server-side assertions see only its connection
+      const tagged = async () => {
+        const tag = `shipshape-t${process.pid}-${(serial += 1)}`;
+        return { check: postgres(POSTGRES_URL, { applicationName: tag }) as UrlCheck, tag };
       };
+      return { ...admin, tagged };
     },
     unknownUser: /role "nobody_here" does not exist/,
     login: { user: 'postgres', password: SECRET },
@@ -112,20 +105,14 @@ export const DIALECTS: Readonly<Record<SqlUrlDialectName, SqlUrlDialect>> = {
     driver: 'mysql2',
     check: (url) => mysql(url) as UrlCheck,
     schemes: ['mysql:', 'mariadb:'],
+    refusedUrls: [`postgres://u:${SECRET}@db/x`, `mysql://u:${SECRET}@db:99999/x`, '127.0.0.1:3306'],
     url: (parts) => urlFrom(MYSQL_URL, parts),
     async server() {
       const admin = await mysqlAdmin();
       await admin.ensureCheckUser();
-      return {
-        // the tests' own user: its connections are the check's
-        async tagged() {
-          return { check: mysql(await admin.ensureCheckUser()) as UrlCheck, tag: MYSQL_CHECK_USER.user };
-        },
-        ids: (tag) => admin.ids(tag),
-        kill: (tag) => admin.killAll(tag),
-        waitForNone: (tag) => admin.waitForNone(tag),
-        close: () => admin.close(),
-      };
+      // the tests' own user: its connections are the check's
+      const tagged = async () => ({ check: mysql(await admin.ensureCheckUser()) as UrlCheck, tag: MYSQL_CHECK_USER.user });
+      return { ...admin, tagged };
     },
     unknownUser: /Access denied for user 'nobody_here'/,
     // MariaDB tells only a user with rights on every database that one does not exist

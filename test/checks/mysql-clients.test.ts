@@ -6,7 +6,7 @@ import mysql2p from 'mysql2/promise';
 import { mysql } from '../../src/checks/mysql.js';
 import { runCheck } from '../_helpers/run-check.js';
 import { MYSQL_CHECK_USER, mysqlAdmin, type MysqlAdmin } from '../_helpers/sql-admin.js';
-import { startSqlProxy } from '../_helpers/sql-proxy.js';
+import { type SqlProxy, startSqlProxy } from '../_helpers/sql-proxy.js';
 import { MYSQL_URL, canConnect, requireService } from '../_helpers/services.js';
 import { refusedPort, startBlackhole } from '../_helpers/sockets.js';
 
@@ -85,45 +85,38 @@ describe('mysql() given the app’s client', () => {
     }
   });
 
-  test('a pool connection that goes silent mid-query is destroyed and leaves the pool', async (t) => {
-    if (!(await requireService(t, 'mariadb', 3306))) return;
+  /** A mysql2 pool of one connection through a proxy to the real server, and the proxy; both ended after `body`. */
+  async function withProxiedPool(body: (pool: mysql2p.Pool, proxy: SqlProxy) => Promise<void>): Promise<void> {
     const proxy = await startSqlProxy(3306);
     const pool = mysql2p.createPool({ host: '127.0.0.1', port: proxy.port, user: 'root', database: 'test', connectionLimit: 1 });
     try {
       assert.equal((await runCheck(mysql(pool))).ok, true);
-      proxy.freeze();
-      const outcome = await runCheck(mysql(pool), TIMEOUT_MS);
-      assert.equal(outcome.ok, false);
-      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
-      await proxy.waitForAllClosed(500);
-      proxy.thaw();
-      const healed = await runCheck(mysql(pool));
-      assert.equal(healed.ok, true, `the pool opened a fresh connection (limit 1): ${healed.reason}`);
+      await body(pool, proxy);
     } finally {
       await pool.end();
       await proxy.close();
     }
+  }
+
+  test('a pool connection that goes silent mid-query is destroyed and leaves the pool', async (t) => {
+    if (!(await requireService(t, 'mariadb', 3306))) return;
+    await withProxiedPool(async (pool, proxy) => {
+      const outcome = await proxy.partitioned(() => runCheck(mysql(pool), TIMEOUT_MS));
+      assert.equal(outcome.ok, false);
+      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+      const healed = await runCheck(mysql(pool));
+      assert.equal(healed.ok, true, `the pool opened a fresh connection (limit 1): ${healed.reason}`);
+    });
   });
 
   test('a pool connection reset while the check holds it fails the check and crashes nothing', async (t) => {
     if (!(await requireService(t, 'mariadb', 3306))) return;
-    const proxy = await startSqlProxy(3306);
-    const pool = mysql2p.createPool({ host: '127.0.0.1', port: proxy.port, user: 'root', database: 'test', connectionLimit: 1 });
-    try {
-      assert.equal((await runCheck(mysql(pool))).ok, true);
-      proxy.freeze();
-      const pending = runCheck(mysql(pool), 2000);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      proxy.reset();
-      const outcome = await pending;
+    await withProxiedPool(async (pool, proxy) => {
+      const outcome = await proxy.resetDuring(() => runCheck(mysql(pool), 2000));
       assert.equal(outcome.ok, false);
       assert.ok(outcome.elapsedMs < 1000, `took ${outcome.elapsedMs} ms`);
-      proxy.thaw();
       assert.equal((await runCheck(mysql(pool))).ok, true);
-    } finally {
-      await pool.end();
-      await proxy.close();
-    }
+    });
   });
 
   test('idle pool connections killed by the server: the check passes after, with no crash', async (t) => {

@@ -6,7 +6,7 @@ import postgresJs from 'postgres';
 import { postgres } from '../../src/checks/postgres.js';
 import { runCheck } from '../_helpers/run-check.js';
 import { pgAdmin, type PgAdmin } from '../_helpers/sql-admin.js';
-import { startSqlProxy } from '../_helpers/sql-proxy.js';
+import { type SqlProxy, startSqlProxy } from '../_helpers/sql-proxy.js';
 import { POSTGRES_URL, requireService } from '../_helpers/services.js';
 import { refusedPort, startBlackhole } from '../_helpers/sockets.js';
 
@@ -93,49 +93,42 @@ describe('postgres() given the app’s client', () => {
     }
   });
 
-  test('a pool connection that goes silent mid-query is released with an error: the pool discards it', async (t) => {
-    if (!(await requireService(t, 'postgres', 5432))) return;
+  /** A pg Pool of one connection through a proxy to the real server, and the proxy; both ended after `body`. */
+  async function withProxiedPool(body: (pool: pg.Pool, proxy: SqlProxy) => Promise<void>): Promise<void> {
     const proxy = await startSqlProxy(5432);
     const pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${proxy.port}/test`, max: 1 });
     pool.on('error', () => {});
     try {
       assert.equal((await runCheck(postgres(pool))).ok, true);
       assert.equal(pool.totalCount, 1);
-      proxy.freeze();
-      const outcome = await runCheck(postgres(pool), TIMEOUT_MS);
-      assert.equal(outcome.ok, false);
-      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
-      await proxy.waitForAllClosed(500);
-      assert.equal(pool.totalCount, 0, 'the silent connection left the pool');
-      proxy.thaw();
-      assert.equal((await runCheck(postgres(pool))).ok, true, 'the pool opens a fresh one');
+      await body(pool, proxy);
     } finally {
       await pool.end();
       await proxy.close();
     }
+  }
+
+  test('a pool connection that goes silent mid-query is released with an error: the pool discards it', async (t) => {
+    if (!(await requireService(t, 'postgres', 5432))) return;
+    await withProxiedPool(async (pool, proxy) => {
+      const outcome = await proxy.partitioned(() => runCheck(postgres(pool), TIMEOUT_MS));
+      assert.equal(outcome.ok, false);
+      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+      assert.equal(pool.totalCount, 0, 'the silent connection left the pool');
+      assert.equal((await runCheck(postgres(pool))).ok, true, 'the pool opens a fresh one');
+    });
   });
 
   test('a pool connection reset while the check holds it fails the check and crashes nothing', async (t) => {
     if (!(await requireService(t, 'postgres', 5432))) return;
-    const proxy = await startSqlProxy(5432);
-    const pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${proxy.port}/test`, max: 1 });
-    pool.on('error', () => {});
-    try {
-      assert.equal((await runCheck(postgres(pool))).ok, true);
-      proxy.freeze();
-      const pending = runCheck(postgres(pool), 2000);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      proxy.reset(); // pg emits 'error' on the checked-out client: unhandled, it would crash us
-      const outcome = await pending;
+    await withProxiedPool(async (pool, proxy) => {
+      // pg emits 'error' on the checked-out client: unhandled, it would crash us
+      const outcome = await proxy.resetDuring(() => runCheck(postgres(pool), 2000));
       assert.equal(outcome.ok, false);
       assert.match(outcome.reason!, /terminated|ECONNRESET|closed/i);
       assert.ok(outcome.elapsedMs < 1000, `took ${outcome.elapsedMs} ms`);
-      proxy.thaw();
       assert.equal((await runCheck(postgres(pool))).ok, true);
-    } finally {
-      await pool.end();
-      await proxy.close();
-    }
+    });
   });
 
   test('an idle pool client killed by the server: the app’s pool.on("error") sees it, the check passes after', async (t) => {
