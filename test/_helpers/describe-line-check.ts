@@ -10,11 +10,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CheckSpec } from '../../src/core/check.js';
 import type { ChildServer } from './child-server.js';
-import { runCheck } from './run-check.js';
+import { TIMER_SLACK_MS, runCheck } from './run-check.js';
 import { type Blackhole, refusedPort, startBlackhole } from './sockets.js';
 
 const TIMEOUT_MS = 300;
-const SLACK_MS = 50;
 
 /** The servers a file's tests share: a blackhole, and a real server of their own to stop and start. */
 export interface LineServers {
@@ -81,7 +80,7 @@ export function describeLineCheck(name: string, servers: LineServers, row: LineC
         const outcome = await runCheck(check, TIMEOUT_MS);
         assert.equal(outcome.ok, false);
         assert.equal(outcome.reason, `timed out after ${TIMEOUT_MS} ms`);
-        assert.ok(outcome.elapsedMs < TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+        assert.ok(outcome.elapsedMs < TIMEOUT_MS + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
         await servers.blackhole.waitForAllClosed(500);
       } finally {
         await check.close?.();

@@ -11,14 +11,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { InvalidOptionError } from '../../src/core/errors.js';
 import { loadDriver } from '../../src/core/internal/load-driver.js';
-import { runCheck } from './run-check.js';
+import { TIMER_SLACK_MS, runCheck } from './run-check.js';
 import { canConnect, requireService } from './services.js';
 import { refusedPort, startBlackhole } from './sockets.js';
 import { DIALECTS, SECRET, type SqlServerView, type SqlUrlDialectName } from './sql-url-dialects.js';
 import { startSqlProxy } from './sql-proxy.js';
 
 const TIMEOUT_MS = 300;
-const SLACK_MS = 50;
 
 
 /** The URL-form scenarios of the `dialect` check. */
@@ -104,7 +103,7 @@ export function describeSqlUrlCheck(name: SqlUrlDialectName): void {
           assert.equal(outcome.ok, false);
           assert.match(outcome.reason!, /timed out/);
           assert.doesNotMatch(outcome.reason!, new RegExp(SECRET));
-          assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+          assert.ok(outcome.elapsedMs <= TIMEOUT_MS + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
           await blackhole.waitForAllClosed(500);
           assert.equal(blackhole.acceptedConnections(), run, 'one connection per run');
         }
@@ -136,7 +135,7 @@ export function describeSqlUrlCheck(name: SqlUrlDialectName): void {
         assert.equal((await runCheck(check)).ok, true);
         const outcome = await proxy.partitioned(() => runCheck(check, TIMEOUT_MS));
         assert.equal(outcome.ok, false);
-        assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+        assert.ok(outcome.elapsedMs <= TIMEOUT_MS + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
         const healed = await runCheck(check);
         assert.equal(healed.ok, true, healed.reason);
       } finally {

@@ -26,12 +26,11 @@ import { DataSource } from 'typeorm';
 import { database } from '../../src/checks/database.js';
 import { loadDriver } from '../../src/core/internal/load-driver.js';
 import { assertDatabasePasses } from '../_helpers/assert-database.js';
-import { runCheck } from '../_helpers/run-check.js';
+import { TIMER_SLACK_MS, runCheck } from '../_helpers/run-check.js';
 import { MYSQL_URL, POSTGRES_URL, requireService } from '../_helpers/services.js';
 import { refusedPort, startBlackhole } from '../_helpers/sockets.js';
 
 const TIMEOUT_MS = 300;
-const SLACK_MS = 50;
 const quiet = { warnWhenNoEntities: false };
 
 let dir: string;
@@ -217,7 +216,7 @@ describe('database() timeouts with the app’s ORM', () => {
         const outcome = await runCheck(database(app), TIMEOUT_MS);
         assert.equal(outcome.ok, false, label);
         assert.match(outcome.reason!, /timed out/, label);
-        assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `${label} took ${outcome.elapsedMs} ms`);
+        assert.ok(outcome.elapsedMs <= TIMEOUT_MS + TIMER_SLACK_MS, `${label} took ${outcome.elapsedMs} ms`);
       }
     } finally {
       await blackhole.close();

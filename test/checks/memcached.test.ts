@@ -11,7 +11,7 @@ import { memcached, type MemjsClientLike } from '../../src/checks/memcached.js';
 import { InvalidOptionError } from '../../src/core/errors.js';
 import { describeLineCheck, lineServers } from '../_helpers/describe-line-check.js';
 import { memcachedConnections, startMemcachedServer } from '../_helpers/memcached-server.js';
-import { runCheck } from '../_helpers/run-check.js';
+import { TIMER_SLACK_MS, runCheck } from '../_helpers/run-check.js';
 import { MEMCACHED_SERVER, requireService } from '../_helpers/services.js';
 import { refusedPort } from '../_helpers/sockets.js';
 
@@ -68,7 +68,7 @@ describe('memcached(servers)', () => {
       const outcome = await runCheck(check, TIMEOUT);
       assert.equal(outcome.ok, false);
       assert.equal(outcome.reason, `timed out after ${TIMEOUT} ms`);
-      assert.ok(outcome.elapsedMs < TIMEOUT + 50, `took ${outcome.elapsedMs} ms`);
+      assert.ok(outcome.elapsedMs < TIMEOUT + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
       await servers.blackhole.waitForAllClosed(500);
     } finally {
       check.close?.();
@@ -147,6 +147,6 @@ describe('memcached(memjs)', () => {
   test('returns at the timeout when a server never answers', async () => {
     const outcome = await runCheck(memcached(client(`127.0.0.1:${servers.blackhole.port}`)), TIMEOUT);
     assert.equal(outcome.reason, `timed out after ${TIMEOUT} ms`);
-    assert.ok(outcome.elapsedMs < TIMEOUT + 50, `took ${outcome.elapsedMs} ms`);
+    assert.ok(outcome.elapsedMs < TIMEOUT + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
   });
 });

@@ -4,14 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import mysql2 from 'mysql2';
 import mysql2p from 'mysql2/promise';
 import { mysql } from '../../src/checks/mysql.js';
-import { runCheck } from '../_helpers/run-check.js';
+import { TIMER_SLACK_MS, runCheck } from '../_helpers/run-check.js';
 import { MYSQL_CHECK_USER, mysqlAdmin, type MysqlAdmin } from '../_helpers/sql-admin.js';
 import { type SqlProxy, startSqlProxy } from '../_helpers/sql-proxy.js';
 import { MYSQL_URL, canConnect, requireService } from '../_helpers/services.js';
 import { refusedPort, startBlackhole } from '../_helpers/sockets.js';
 
 const TIMEOUT_MS = 300;
-const SLACK_MS = 50;
 const USER = MYSQL_CHECK_USER.user;
 let admin: MysqlAdmin | undefined;
 
@@ -61,7 +60,7 @@ describe('mysql() given the app’s client', () => {
       const outcome = await runCheck(mysql(pool), TIMEOUT_MS);
       assert.equal(outcome.ok, false);
       assert.match(outcome.reason!, /timed out/);
-      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
     } finally {
       await blackhole.close();
       await pool.end().catch(() => {}); // mysql2 reports the connect it lost to the closed blackhole
@@ -76,7 +75,7 @@ describe('mysql() given the app’s client', () => {
       const outcome = await runCheck(mysql(pool), TIMEOUT_MS);
       assert.equal(outcome.ok, false);
       assert.match(outcome.reason!, /timed out/);
-      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
       held.release();
       const next = await runCheck(mysql(pool), TIMEOUT_MS);
       assert.equal(next.ok, true, `the slot came back: ${next.reason}`);
@@ -103,7 +102,7 @@ describe('mysql() given the app’s client', () => {
     await withProxiedPool(async (pool, proxy) => {
       const outcome = await proxy.partitioned(() => runCheck(mysql(pool), TIMEOUT_MS));
       assert.equal(outcome.ok, false);
-      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
       const healed = await runCheck(mysql(pool));
       assert.equal(healed.ok, true, `the pool opened a fresh connection (limit 1): ${healed.reason}`);
     });

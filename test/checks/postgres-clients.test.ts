@@ -4,14 +4,13 @@ import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import postgresJs from 'postgres';
 import { postgres } from '../../src/checks/postgres.js';
-import { runCheck } from '../_helpers/run-check.js';
+import { TIMER_SLACK_MS, runCheck } from '../_helpers/run-check.js';
 import { pgAdmin, type PgAdmin } from '../_helpers/sql-admin.js';
 import { type SqlProxy, startSqlProxy } from '../_helpers/sql-proxy.js';
 import { POSTGRES_URL, requireService } from '../_helpers/services.js';
 import { refusedPort, startBlackhole } from '../_helpers/sockets.js';
 
 const TIMEOUT_MS = 300;
-const SLACK_MS = 50;
 let serial = 0;
 /** A distinct application_name per test, so that server-side assertions see only this test's connection. */
 const appName = (): string => `shipshape-t${process.pid}-c${(serial += 1)}`;
@@ -66,7 +65,7 @@ describe('postgres() given the app’s client', () => {
         const outcome = await runCheck(postgres(app), TIMEOUT_MS);
         assert.equal(outcome.ok, false);
         assert.match(outcome.reason!, /timed out/);
-        assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+        assert.ok(outcome.elapsedMs <= TIMEOUT_MS + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
       }
     } finally {
       await blackhole.close(); // the app's own connects fail now, so its pools can end
@@ -82,7 +81,7 @@ describe('postgres() given the app’s client', () => {
       const outcome = await runCheck(postgres(pool), TIMEOUT_MS);
       assert.equal(outcome.ok, false);
       assert.match(outcome.reason!, /timed out/);
-      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
       held.release();
       await new Promise((resolve) => setTimeout(resolve, 20));
       assert.equal(pool.waitingCount, 0);
@@ -113,7 +112,7 @@ describe('postgres() given the app’s client', () => {
     await withProxiedPool(async (pool, proxy) => {
       const outcome = await proxy.partitioned(() => runCheck(postgres(pool), TIMEOUT_MS));
       assert.equal(outcome.ok, false);
-      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+      assert.ok(outcome.elapsedMs <= TIMEOUT_MS + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
       assert.equal(pool.totalCount, 0, 'the silent connection left the pool');
       assert.equal((await runCheck(postgres(pool))).ok, true, 'the pool opens a fresh one');
     });

@@ -14,14 +14,13 @@ import * as redis5 from 'redis5';
 import { redis, type IoRedisClientLike, type NodeRedisClientLike } from '../../src/checks/redis.js';
 import { lineServers } from '../_helpers/describe-line-check.js';
 import { pauseRedisServer, startRedisServer } from '../_helpers/redis-server.js';
-import { runCheck, runCheckUntil } from '../_helpers/run-check.js';
+import { TIMER_SLACK_MS, runCheck, runCheckUntil } from '../_helpers/run-check.js';
 import { requireService } from '../_helpers/services.js';
 import { refusedPort } from '../_helpers/sockets.js';
 
 type RedisClientLike = IoRedisClientLike | NodeRedisClientLike;
 
 const TIMEOUT_MS = 300;
-const SLACK_MS = 50;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const servers = lineServers(startRedisServer);
 
@@ -126,7 +125,7 @@ for (const row of CLIENTS) {
       const outcome = await runCheck(redis(connect(servers.blackhole.port).client), TIMEOUT_MS);
       assert.equal(outcome.ok, false);
       assert.equal(outcome.reason, `timed out after ${TIMEOUT_MS} ms`);
-      assert.ok(outcome.elapsedMs < TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+      assert.ok(outcome.elapsedMs < TIMEOUT_MS + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
     });
 
     test('fails at once, with the reason, when a client that was ready has lost its server', async () => {
@@ -152,7 +151,7 @@ for (const row of CLIENTS) {
       const outcome = await runCheck(check, TIMEOUT_MS);
       assert.equal(outcome.ok, false);
       assert.equal(outcome.reason, `timed out after ${TIMEOUT_MS} ms`);
-      assert.ok(outcome.elapsedMs < TIMEOUT_MS + SLACK_MS, `took ${outcome.elapsedMs} ms`);
+      assert.ok(outcome.elapsedMs < TIMEOUT_MS + TIMER_SLACK_MS, `took ${outcome.elapsedMs} ms`);
       await sleep(600);
     });
 
