@@ -4,6 +4,7 @@
  * outcome is the runner's own. Resolves to `{ ok, reason?, value, elapsedMs }`, never
  * rejects; `value` is the check's observation, if any.
  */
+import assert from 'node:assert/strict';
 import type { Check } from '../../src/core/check.js';
 import { CheckRunner } from '../../src/core/runner.js';
 
@@ -44,4 +45,26 @@ export async function runCheckUntil(check: Check, ok: boolean, timeoutMs: number
     if (outcome.ok === ok || Date.now() > deadline) return outcome;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Asserts that a run failed at its timeout: the runner's reason `timed out after
+ * TIMEOUT ms`, answered within {@link TIMER_SLACK_MS} of it.
+ */
+export function assertTimedOut(outcome: CheckOutcome, timeoutMs: number, label?: string): void {
+  const where = label === undefined ? '' : `${label}: `;
+  assert.equal(outcome.ok, false, `${where}passed`);
+  assert.equal(outcome.reason, `timed out after ${timeoutMs} ms`, label);
+  assert.ok(outcome.elapsedMs <= timeoutMs + TIMER_SLACK_MS, `${where}took ${outcome.elapsedMs} ms`);
+}
+
+/**
+ * Asserts that a run failed with `reason` (a pattern, or the exact text) within
+ * `withinMs`: at once, not at its timeout.
+ */
+export function assertFailedFast(outcome: CheckOutcome, reason: RegExp | string, withinMs: number): void {
+  assert.equal(outcome.ok, false);
+  if (typeof reason === 'string') assert.equal(outcome.reason, reason);
+  else assert.match(outcome.reason ?? '', reason);
+  assert.ok(outcome.elapsedMs < withinMs, `took ${outcome.elapsedMs} ms`);
 }
