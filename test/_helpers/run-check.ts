@@ -5,7 +5,7 @@
  * rejects; `value` is the check's observation, if any.
  */
 import assert from 'node:assert/strict';
-import type { Check } from '../../src/core/check.js';
+import type { Check, CheckSpec } from '../../src/core/check.js';
 import { CheckRunner } from '../../src/core/runner.js';
 
 /**
@@ -67,4 +67,20 @@ export function assertFailedFast(outcome: CheckOutcome, reason: RegExp | string,
   if (typeof reason === 'string') assert.equal(outcome.reason, reason);
   else assert.match(outcome.reason ?? '', reason);
   assert.ok(outcome.elapsedMs < withinMs, `took ${outcome.elapsedMs} ms`);
+}
+
+/**
+ * Runs `check` once (within `timeoutMs`), asserts that it passed and reported its round
+ * trip in ms, and closes it (a check built from a URL owns a connection).
+ */
+export async function assertPassesOnce(check: CheckSpec, label: string, timeoutMs?: number): Promise<void> {
+  try {
+    const outcome = await runCheck(check, timeoutMs);
+    assert.equal(outcome.ok, true, `${label}: ${outcome.reason}`);
+    const value = outcome.value as { observedValue?: unknown; observedUnit?: unknown } | undefined;
+    assert.equal(value?.observedUnit, 'ms', label);
+    assert.equal(typeof value?.observedValue, 'number', label);
+  } finally {
+    await check.close?.();
+  }
 }

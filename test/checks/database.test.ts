@@ -14,7 +14,7 @@ import pg from 'pg';
 import { database } from '../../src/checks/database.js';
 import { DriverMissingError, InvalidOptionError } from '../../src/core/errors.js';
 import { loadDriver } from '../../src/core/internal/load-driver.js';
-import { assertDatabasePasses } from '../_helpers/assert-database.js';
+import { assertPassesOnce } from '../_helpers/run-check.js';
 import { MYSQL_URL, POSTGRES_URL, requireService } from '../_helpers/services.js';
 
 const SECRET = 'pw-Zx9-secret';
@@ -32,9 +32,9 @@ describe('database() with raw drivers and URLs', () => {
     const mysqlPool = mysql2p.createPool(MYSQL_URL);
     const sqliteDb = new Database(join(dir, 'raw.db'));
     try {
-      await assertDatabasePasses(pool, 'pg pool');
-      await assertDatabasePasses(mysqlPool, 'mysql2 pool');
-      await assertDatabasePasses(sqliteDb, 'better-sqlite3');
+      await assertPassesOnce(database(pool), 'pg pool', 5000);
+      await assertPassesOnce(database(mysqlPool), 'mysql2 pool', 5000);
+      await assertPassesOnce(database(sqliteDb), 'better-sqlite3', 5000);
     } finally {
       sqliteDb.close();
       await Promise.all([pool.end(), mysqlPool.end()]);
@@ -46,7 +46,7 @@ describe('database() with raw drivers and URLs', () => {
     const file = join(dir, 'url.db');
     new Database(file).close();
     for (const url of [POSTGRES_URL, MYSQL_URL, MYSQL_URL.replace('mysql:', 'mariadb:'), file, `file://${file}`]) {
-      await assertDatabasePasses(url, url);
+      await assertPassesOnce(database(url), url, 5000);
     }
   });
 
