@@ -178,7 +178,7 @@ export interface FigureResult extends Comparison {
  * in even rounds and backwards in odd ones. Each figure is the median over the rounds of
  * its candidate ÷ baseline within the round, as {@link compare} does for one pair.
  *
- * The servers are started afresh every `restartEvery` rounds (default 2, each set warmed up
+ * The servers are started afresh every `restartEvery` rounds (default 3, each set warmed up
  * for 0.5 s a URL): one process can run a few percent faster or slower than another of the
  * same script for the whole of its life (where its code and heap landed), and within one
  * process that bias would never average out.
@@ -192,7 +192,7 @@ export async function compareGroup(options: {
 }): Promise<FigureResult[]> {
   const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 6);
   const durationSec = options.durationSec ?? Number(process.env.BENCH_SECONDS ?? 3);
-  const restartEvery = options.restartEvery ?? 2;
+  const restartEvery = options.restartEvery ?? 3;
   const variants = [...new Set(options.figures.flatMap((f) => [f.baseline.variant, f.candidate.variant]))];
   const keyOf = (point: Point): string => `${variants.indexOf(point.variant)} ${point.path}`;
   const points = new Map<string, Point>();

@@ -16,7 +16,7 @@ interface Framework {
   readonly name: string;
   readonly script: string;
   readonly args?: readonly string[];
-  /** Measure @godaddy/terminus on the same server (it takes any node:http server with its listener). */
+  /** Measure @godaddy/terminus on the same server (its README names Express and Koa; Fastify's is a plain node:http server too). */
   readonly terminus?: boolean;
   /** Measure attachProbes' pass-through too (the same code on every server: two frameworks suffice). */
   readonly attachPassThrough?: boolean;
@@ -28,7 +28,7 @@ const FRAMEWORKS: readonly Framework[] = [
   { name: 'Express 5', script: 'express-app.ts', terminus: true, attachPassThrough: true },
   { name: 'Fastify 5', script: 'fastify-app.ts', terminus: true, attachPassThrough: true },
   { name: 'Koa 3', script: 'koa-app.ts', terminus: true, noop: true },
-  { name: 'Hono 4', script: 'hono-app.ts', terminus: true, noop: true },
+  { name: 'Hono 4', script: 'hono-app.ts', noop: true },
   { name: 'Nest 11 (Express)', script: 'nest-app.ts', args: ['express'] },
   { name: 'Nest 11 (Fastify)', script: 'nest-app.ts', args: ['fastify'] },
 ];

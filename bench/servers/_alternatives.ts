@@ -40,9 +40,11 @@ export function honoBodyMiddleware(probes: Probes): MiddlewareHandler {
 }
 
 /**
- * Fastify: probe routes (GET, and HEAD through exposeHeadRoutes) in a child context instead of
- * an onRequest hook: other routes pay nothing, but an app route at a probe path is a
- * duplicate-route error, and only hooks added before the plugin run for probe requests.
+ * Fastify: probe routes (GET, and HEAD through exposeHeadRoutes) instead of an onRequest hook:
+ * other routes pay nothing, but every onRequest hook of the app (auth, rate limits) runs
+ * before a route's handler, those added after the plugin too (Fastify gives root hooks to
+ * every route), so the probes no longer come first; and an app route at a probe path
+ * becomes a duplicate-route error.
  */
 export const fastifyRoutesPlugin: FastifyPluginCallback<{ probes: Probes }> = function shipshapeRoutes(app, { probes }, done) {
   const handler = function probeRoute(request: FastifyRequest, reply: FastifyReply): void {
