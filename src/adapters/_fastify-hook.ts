@@ -10,12 +10,13 @@ import type { Probes } from '../core/probes.js';
  * as `attachProbes` does) and hijacking the reply, so that Fastify runs nothing more for it.
  * Every other request costs one path compare and `done()`.
  *
- * Measured against the same hook answering through `reply.code().headers().send()`
- * (BENCHMARKS.md): that path costs a probe request Fastify's whole send pipeline (onSend
- * hooks, serializer checks, header merging) and ran at 0.65–0.75 of Fastify's own route;
- * hijacked it is at par. What changes: `onSend` hooks no longer see probe responses
- * (`onResponse` hooks still do, and `inject()` still answers), which is what a probe wants
- * (no compression, no added cookies).
+ * Measured both ways (BENCHMARKS.md, tradeoffs.bench.ts): answering through
+ * `reply.code().headers().send()` costs each probe Fastify's send pipeline (onSend hooks,
+ * serializer checks, header merging), about a fifth more CPU than hijacked. What changes:
+ * `onSend` hooks no longer see probe responses (`onResponse` hooks still do, and `inject()`
+ * still answers), which suits a probe (nothing to compress, no cookies to add). Probe
+ * routes instead of a hook would cost other requests nothing, but every onRequest hook of
+ * the app (auth, rate limits) runs before a route, so the probes would not come first.
  */
 export function probesHook(probes: Probes): onRequestHookHandler {
   return function shipshapeProbes(request, reply, done) {

@@ -23,9 +23,9 @@ export interface FastifyProbesOptions {
  * on the root instance before authentication and rate limiters. A probe is answered on the
  * raw response and the reply hijacked, at the speed of Fastify's own route: `inject()` and
  * `onResponse` hooks (logging, metrics) see it, `onSend` hooks do not (the send pipeline
- * cost a probe a quarter of Fastify's throughput; see BENCHMARKS.md). Every other request
- * costs one path compare. For no Fastify cost at all, `attachProbes(probes, app.server)`
- * answers before Fastify runs. The plugin owns nothing, so it has no `onClose` work: the
+ * cost each probe about a fifth more CPU; see BENCHMARKS.md). Every other request costs
+ * Fastify's hook runner (as any onRequest hook does) and one path compare. For no Fastify
+ * cost at all, `attachProbes(probes, app.server)` answers before Fastify runs. The plugin owns nothing, so it has no `onClose` work: the
  * probes are the app's, close them in your own `onClose` hook
  * (`app.addHook('onClose', () => probes.close())`).
  *

@@ -17,8 +17,8 @@ import { expectProbes } from './_expect-probes.js';
  * plain headers, so it works wherever Hono runs (`@hono/node-server`, Bun, Deno, workers,
  * `app.request` in tests), and middleware before it still sees and can amend `c.res`. Not
  * `c.body()`: that copies the headers into a `Headers` object first, which on
- * `@hono/node-server` also costs the server's fast path for plain headers, a tenth of
- * Hono's throughput on a probe (BENCHMARKS.md). Hono serves HEAD as GET without the body.
+ * `@hono/node-server` also costs the server's fast path for plain headers: measured, a
+ * tenth to a third more CPU a probe (BENCHMARKS.md). Hono serves HEAD as GET without the body.
  * Any Hono middleware costs every request Hono's middleware chain (a no-op one measures the
  * same as this one on the app's own routes); `attachProbes` on the server `serve()` gives
  * costs nothing of Hono's.
