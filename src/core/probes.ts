@@ -217,6 +217,11 @@ class ProbesInstance implements Probes, ProbeEngine {
     return check && toCheckReport(check, await check.runner.result());
   }
 
+  /** Startup is left out: its latch is set from a report. */
+  passesWithoutChecks(probe: ProbeName): boolean {
+    return probe !== 'startup' && this.#groups[probe].length === 0 && this.#state.lines(probe).length === 0;
+  }
+
   respond(request: ProbeRequest): Promise<ProbeResponse> | undefined {
     return respond(this, request);
   }
