@@ -13,7 +13,7 @@
  *   Commands and drivers loaded with `import()` stay separate chunks, loaded only when used.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -47,3 +47,7 @@ await build({
   logLevel: 'warning',
 });
 for (const bin of Object.values(pkg.bin)) chmodSync(path.join(root, bin), 0o755);
+
+// Data files the code reads at run time, beside the same relative path as in src/:
+// `ensureadmin`'s common-password list (Django's, with its licence)
+for (const file of ['cli/common-passwords.txt.gz', 'cli/common-passwords.LICENSE']) copyFileSync(path.join(root, 'src', file), path.join(root, 'dist', file));

@@ -7,6 +7,7 @@ export { createProbes } from './core/probes.js';
 export { defineConfig } from './core/config.js';
 export type { ShipshapeConfig, AdminHooks, AdminUser } from './core/config.js';
 export type { Probes, ProbesOptions, ProbeCheckOptions } from './core/probes.js';
+export type { ListenOptions, ProbeSocket } from './core/listen.js';
 export type { Check, Checks, CheckFunction, CheckSpec, CheckSpecOptions, CheckStatus, Observation } from './core/check.js';
 export type { CheckReport, ProbeName, ProbeReport } from './core/report.js';
 export type { ProbeRequest, ProbeResponse } from './core/respond.js';

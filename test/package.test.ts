@@ -24,7 +24,7 @@ const ENTRIES: Record<string, string[]> = {
     'isShipshapeError', 'memcached', 'memoryHeap', 'memoryRss', 'mysql', 'postgres', 'redact', 'redis',
     'registerSecret', 'registerUrlSecrets', 'sqlite', 'tcp',
   ],
-  './node': ['withProbes'],
+  './node': ['attachProbes', 'withProbes'],
   './express': ['expressProbes'],
   './fastify': ['fastifyProbes'],
   './koa': ['koaProbes'],

@@ -1,12 +1,12 @@
-// Express 5: GET /app answers "app"; GET /livez is the framework's own route answering "ok"
-// (baseline) or, with the `probes` argument, shipshape's expressProbes in front.
+// Express 5: GET /app answers "app"; GET /livez is the app's own route answering "ok", with
+// shipshape's expressProbes, attachProbes or terminus in front of it depending on the mode (_mode.ts).
 import express from 'express';
-import { createProbes } from '../../src/index.js';
 import { expressProbes } from '../../src/adapters/express.js';
-import { PROBE_HEADERS, WITH_PROBES } from './_probe-headers.js';
+import { announce, MODE, onServer, PROBE_HEADERS, probes } from './_mode.js';
 
 const app = express();
-if (WITH_PROBES) app.use(expressProbes(createProbes()));
+if (MODE === 'adapter') app.use(expressProbes(probes));
 app.get('/app', (req, res) => { res.send('app'); });
 app.get('/livez', (req, res) => { res.set(PROBE_HEADERS).send('ok'); });
-const server = app.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as { port: number }).port}`));
+const server = app.listen(0, '127.0.0.1', () => announce(server));
+onServer(server);

@@ -1,13 +1,18 @@
-// Fastify 5: GET /app answers "app"; GET /livez is the framework's own route answering "ok"
-// (baseline) or, with the `probes` argument, shipshape's fastifyProbes in front.
+// Fastify 5: GET /app answers "app"; GET /livez is the app's own route answering "ok", with
+// shipshape's fastifyProbes, attachProbes or terminus in front of it depending on the mode (_mode.ts).
 import Fastify from 'fastify';
-import { createProbes } from '../../src/index.js';
 import { fastifyProbes } from '../../src/adapters/fastify.js';
-import { PROBE_HEADERS, WITH_PROBES } from './_probe-headers.js';
+import { fastifyRoutesPlugin, fastifySendHook } from './_alternatives.js';
+import { announce, MODE, onServer, PROBE_HEADERS, probes } from './_mode.js';
 
 const app = Fastify();
-if (WITH_PROBES) await app.register(fastifyProbes, { probes: createProbes() });
+if (MODE === 'adapter') await app.register(fastifyProbes, { probes });
+if (MODE === 'alt') app.addHook('onRequest', fastifySendHook(probes));
+if (MODE === 'noop') app.addHook('onRequest', (request, reply, done) => done());
+if (MODE === 'routes') await app.register(fastifyRoutesPlugin, { probes });
 app.get('/app', async () => 'app');
-app.get('/livez', async (req, reply) => reply.headers(PROBE_HEADERS).send('ok'));
+// (not beside the probe routes of the `routes` mode: Fastify refuses a route twice)
+if (MODE !== 'routes') app.get('/livez', async (req, reply) => reply.headers(PROBE_HEADERS).send('ok'));
+onServer(app.server);
 await app.listen({ port: 0, host: '127.0.0.1' });
-console.log(`listening ${(app.server.address() as { port: number }).port}`);
+announce(app.server);

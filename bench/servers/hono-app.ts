@@ -1,13 +1,18 @@
-// Hono 4 on @hono/node-server: GET /app answers "app"; GET /livez is the framework's own
-// route answering "ok" (baseline) or, with the `probes` argument, shipshape's honoProbes in front.
+// Hono 4 on @hono/node-server: GET /app answers "app"; GET /livez is the app's own route
+// answering "ok", with shipshape's honoProbes, attachProbes or terminus in front of it
+// depending on the mode (_mode.ts).
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createProbes } from '../../src/index.js';
 import { honoProbes } from '../../src/adapters/hono.js';
-import { PROBE_HEADERS, WITH_PROBES } from './_probe-headers.js';
+import { honoBodyMiddleware } from './_alternatives.js';
+import { announce, MODE, onServer, PROBE_HEADERS, probes } from './_mode.js';
 
 const app = new Hono();
-if (WITH_PROBES) app.use(honoProbes(createProbes()));
+if (MODE === 'adapter') app.use(honoProbes(probes));
+if (MODE === 'alt') app.use(honoBodyMiddleware(probes));
+if (MODE === 'noop') app.use((c, next) => next());
 app.get('/app', (c) => c.text('app'));
 app.get('/livez', (c) => c.body('ok', 200, PROBE_HEADERS));
-serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(`listening ${info.port}`));
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => announce(server)) as Server;
+onServer(server);

@@ -1,16 +1,19 @@
-// Koa 3: GET /app answers "app"; GET /livez is the app's own route answering "ok"
-// (baseline) or, with the `probes` argument, shipshape's koaProbes in front.
+// Koa 3: GET /app answers "app"; GET /livez is the app's own answer "ok", with shipshape's
+// koaProbes, attachProbes or terminus in front of it depending on the mode (_mode.ts).
 import Koa from 'koa';
-import { createProbes } from '../../src/index.js';
 import { koaProbes } from '../../src/adapters/koa.js';
-import { PROBE_HEADERS, WITH_PROBES } from './_probe-headers.js';
+import { koaRawMiddleware } from './_alternatives.js';
+import { announce, MODE, onServer, PROBE_HEADERS, probes } from './_mode.js';
 
 const app = new Koa();
-if (WITH_PROBES) app.use(koaProbes(createProbes()));
+if (MODE === 'adapter') app.use(koaProbes(probes));
+if (MODE === 'alt') app.use(koaRawMiddleware(probes));
+if (MODE === 'noop') app.use((ctx, next) => next());
 app.use((ctx) => {
   if (ctx.path === '/livez') {
     ctx.set(PROBE_HEADERS);
     ctx.body = 'ok';
   } else if (ctx.path === '/app') ctx.body = 'app';
 });
-const server = app.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as { port: number }).port}`));
+const server = app.listen(0, '127.0.0.1', () => announce(server));
+onServer(server);

@@ -1,14 +1,13 @@
 // NestJS on its Express or Fastify platform (first argument): GET /app answers "app"; GET
-// /livez is a controller route answering "ok" (baseline) or, with the `probes` argument,
-// ShipshapeModule in front.
+// /livez is a controller route answering "ok", with ShipshapeModule (mode `adapter`) or
+// attachProbes on app.getHttpServer() (mode `attach`) in front of it (_mode.ts).
 import 'reflect-metadata';
 import { Controller, Get, Header, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { createProbes } from '../../src/index.js';
 import { ShipshapeModule } from '../../src/adapters/nest.js';
-import { PROBE_HEADERS, WITH_PROBES } from './_probe-headers.js';
+import { announce, MODE, onServer, PROBE_HEADERS, probes } from './_mode.js';
 
 @Controller()
 class AppController {
@@ -25,9 +24,10 @@ class AppController {
   }
 }
 
-@Module({ imports: WITH_PROBES ? [ShipshapeModule.forRoot({ probes: createProbes() })] : [], controllers: [AppController] })
+@Module({ imports: MODE === 'adapter' ? [ShipshapeModule.forRoot({ probes })] : [], controllers: [AppController] })
 class AppModule {}
 
 const app = await NestFactory.create(AppModule, process.argv[2] === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), { logger: false });
+onServer(app.getHttpServer());
 await app.listen(0, '127.0.0.1');
-console.log(`listening ${(app.getHttpServer().address() as { port: number }).port}`);
+announce(app.getHttpServer());

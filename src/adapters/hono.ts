@@ -4,7 +4,6 @@
  * The Hono adapter (Hono 4, every runtime): `app.use(honoProbes(probes))`.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { pathAndQuery } from '../core/internal/url.js';
 import type { Probes } from '../core/probes.js';
 import { expectProbes } from './_expect-probes.js';
@@ -14,9 +13,15 @@ import { expectProbes } from './_expect-probes.js';
  * request, untouched.
  *
  * Register it first (`app.use(honoProbes(probes))` before other middleware and routes):
- * the kubelet sends no credentials. It answers through `c.body`, so it works wherever
- * Hono runs (`@hono/node-server`, Bun, Deno, workers, `app.request` in tests); Hono serves
- * HEAD as GET without the body.
+ * the kubelet sends no credentials. It answers with a Web `Response` built from the probe's
+ * plain headers, so it works wherever Hono runs (`@hono/node-server`, Bun, Deno, workers,
+ * `app.request` in tests), and middleware before it still sees and can amend `c.res`. Not
+ * `c.body()`: that copies the headers into a `Headers` object first, which on
+ * `@hono/node-server` also costs the server's fast path for plain headers: measured, a
+ * tenth to a third more CPU a probe (BENCHMARKS.md). Hono serves HEAD as GET without the body.
+ * Any Hono middleware costs every request Hono's middleware chain (a no-op one measures the
+ * same as this one on the app's own routes); `attachProbes` on the server `serve()` gives
+ * costs nothing of Hono's.
  *
  * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) when `probes` is not a `createProbes()` result.
  *
@@ -39,7 +44,7 @@ export function honoProbes(probes: Probes): MiddlewareHandler {
   return async function honoProbes(c, next) {
     const pending = probes.respond({ method: c.req.method, url: pathAndQuery(c.req.url), accept: c.req.header('accept') });
     if (!pending) return next();
-    const response = await pending;
-    return c.body(response.body, response.status as ContentfulStatusCode, response.headers);
+    const { status, headers, body } = await pending;
+    return new Response(c.req.method === 'HEAD' ? null : body, { status, headers });
   };
 }

@@ -15,7 +15,11 @@ import { expectProbes } from './_expect-probes.js';
  * sends no credentials. It answers through Koa's own response (`ctx.status`, `ctx.set`,
  * `ctx.body`) rather than writing to `ctx.res` with `ctx.respond = false`, so Koa keeps
  * doing what it does for every response: HEAD without a body, upstream middleware
- * (timing, logging) seeing a normal response, and Koa's error handling.
+ * (timing, logging) seeing a normal response, and Koa's error handling. Measured both ways
+ * (BENCHMARKS.md): the raw write saves a probe some CPU, but the probe's headers would then
+ * go out before an upstream `ctx.set()` after `await next()` (response-time, loggers), which
+ * then throws. Like any Koa middleware it costs every request a step of Koa's chain;
+ * `attachProbes` on the server `app.listen()` gives costs nothing of Koa's.
  *
  * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) when `probes` is not a `createProbes()` result.
  *

@@ -1,9 +1,12 @@
 /**
  * @module shipshape/node
  *
- * The node:http adapter: `http.createServer(withProbes(probes, handler))`.
+ * The node:http adapter: `http.createServer(withProbes(probes, handler))`, and
+ * `attachProbes(probes, server)` in front of an existing server (a framework's own).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
+import type { Server as NetServer } from 'node:net';
 import { InvalidOptionError } from '../core/errors.js';
 import { describe } from '../core/options.js';
 import type { Probes } from '../core/probes.js';
@@ -49,4 +52,90 @@ export function withProbes<Req extends IncomingMessage = IncomingMessage, Res ex
       res.end();
     }
   };
+}
+
+/**
+ * Puts the probes in front of every `request` listener of an existing node:http or
+ * node:https server — the ones it has and the ones added later — and returns a function
+ * that takes them off again, restoring the server as it was.
+ *
+ * This is the fastest path on every framework: the probes answer on the raw node objects
+ * before the framework sees the request, and every other request pays one path compare.
+ * Use it with what the framework's own listen gives: `app.listen()` of Express and Koa,
+ * `fastify.server`, Nest's `app.getHttpServer()`, `serve()` of `@hono/node-server`. What it
+ * skips: the framework never sees a probe request, so its hooks, middleware, logging and
+ * metrics do not either, and in-process requests that do not go through the server
+ * (`fastify.inject()`, Hono's `app.request()`, supertest on the app rather than the server)
+ * are not answered; use the framework's adapter for those. A listener prepended later
+ * (`prependListener`) asks to run first and does, before the probe is answered:
+ * `gracefulShutdown` prepends one while draining, so probe responses too carry
+ * `Connection: close`.
+ *
+ * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) when `probes` is not a `createProbes()`
+ * result or `server` is not an `http.Server` or `https.Server`.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createProbes } from 'shipshape';
+ * import { attachProbes } from 'shipshape/node';
+ *
+ * const probes = createProbes({ readiness: { api: async () => {} } });
+ * const app = express();
+ * app.get('/', (req, res) => { res.send('hello'); });
+ * const detach = attachProbes(probes, app.listen(3000));
+ * ```
+ */
+export function attachProbes(probes: Probes, server: NetServer): () => void {
+  expectProbes('probes', probes);
+  if (!(server instanceof HttpServer || server instanceof HttpsServer)) {
+    throw new InvalidOptionError(
+      'Expected `server` to be an http.Server or https.Server (what app.listen() of Express and Koa, fastify.server, ' +
+        `Nest's app.getHttpServer() and serve() of @hono/node-server give), got ${describe(server)}`,
+    );
+  }
+  // node:http announces each request with `server.emit('request', req, res)` (lib/_http_server.js),
+  // so one own `emit` in front of the prototype's sees every request before any listener, present or
+  // future, at the cost of one string compare for the server's other events. Wrapping each listener
+  // instead (overriding on/addListener/once) would cost a call per listener per request, and
+  // `removeListener(original)` would no longer find the wrapper. `prependListener` is overridden
+  // only to note who asked to come first.
+  const emit = server.emit;
+  const prepend = server.prependListener;
+  const ownEmit = Object.getOwnPropertyDescriptor(server, 'emit');
+  const ownPrepend = Object.getOwnPropertyDescriptor(server, 'prependListener');
+  const first = new Set<unknown>(); // 'request' listeners prepended after the call
+  let attached = true;
+  function shipshapeEmit(this: NetServer, event: string | symbol, req?: IncomingMessage, res?: ServerResponse): boolean {
+    if (event !== 'request' || !attached || !probes.handle(req!, res!)) return Reflect.apply(emit, this, arguments) as boolean;
+    // listeners prepended after the call lead the list; the probe's answer is written in a
+    // promise continuation (probes.handle), so they still run before it
+    if (first.size > 0) {
+      for (const listener of this.rawListeners('request')) {
+        if (!first.has(listener)) break;
+        Reflect.apply(listener, this, [req, res]);
+      }
+    }
+    return true;
+  }
+  function shipshapePrependListener(this: NetServer, event: string | symbol, listener: (...args: any[]) => void): NetServer {
+    if (event === 'request') first.add(listener); // prependOnceListener comes here too, with its wrapper
+    return Reflect.apply(prepend, this, [event, listener]) as NetServer;
+  }
+  server.emit = shipshapeEmit as typeof server.emit;
+  server.prependListener = shipshapePrependListener as typeof server.prependListener;
+  return function detachProbes() {
+    attached = false;
+    // put back exactly what was there, unless something wrapped it after us: then ours stays, inert
+    restore(server, 'emit', shipshapeEmit, ownEmit);
+    restore(server, 'prependListener', shipshapePrependListener, ownPrepend);
+  };
+}
+
+// --- internal ---
+
+function restore(server: NetServer, key: 'emit' | 'prependListener', ours: unknown, own: PropertyDescriptor | undefined): void {
+  if (server[key] !== ours) return;
+  if (own) Object.defineProperty(server, key, own);
+  else delete (server as Partial<NetServer>)[key];
 }

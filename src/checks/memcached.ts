@@ -5,6 +5,7 @@
 import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
+import { CLOSED_MESSAGE } from '../core/internal/owned-connection.js';
 import { describe } from '../core/options.js';
 import { checkSpec, validateCheckOptions } from './_check-spec.js';
 import { formatHostPort, type HostPort, parseHostPort } from './_host-port.js';
@@ -97,7 +98,7 @@ function serversCheck(servers: readonly HostPort[]): { run: (signal: AbortSignal
             const [line = ''] = await connection.request('version\r\n', 1, signal);
             return line.startsWith('VERSION ') ? undefined : { label, reply: line };
           } catch (error) {
-            if (signal.aborted) throw error;
+            if (signal.aborted || (error instanceof Error && error.message === CLOSED_MESSAGE)) throw error;
             return { label };
           }
         }),

@@ -57,6 +57,11 @@ export function seconds(flag: string, value: string | undefined, fallbackSeconds
   return Math.round(number * 1000);
 }
 
+/** Milliseconds as a duration flag would say them, in seconds: `5`, `1.5`, `0.25`. */
+export function formatSeconds(ms: number): string {
+  return String(Math.round(ms) / 1000);
+}
+
 // --- internal ---
 
 function flagProblem(error: unknown): string {
@@ -71,6 +76,8 @@ function flagProblem(error: unknown): string {
       return 'unexpected argument: this command takes options only';
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (message.includes('does not take an argument')) return `option ${flag} takes no value`;
+      // `--stable -1`: parseArgs will not take a value that starts with a dash (it might be a flag)
+      if (message.includes('ambiguous')) return `option ${flag} needs a value (one that starts with "-" is written ${flag}=-…)`;
       return `option ${flag} needs a value`;
     default:
       return 'cannot read the options';

@@ -32,15 +32,19 @@ export interface CliIO {
 
 /** The real world, for `main.ts`. `node:child_process` is loaded only when a command spawns. */
 export async function processIO(): Promise<CliIO> {
-  const { sleep } = await import('../core/internal/deadline.js');
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // a getter: process.stdin builds a stream (and loads fs streams) when first read, which
+    // costs every exec probe milliseconds; only `doctor -` reads it
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
     now: () => performance.now(),
-    sleep,
+    // imported when first used: an exec probe never sleeps
+    sleep: async (ms, signal) => (await import('../core/internal/deadline.js')).sleep(ms, signal),
     spawn: (command, args, options) => spawnNow(command, args, options),
     onSignal(signal, handler) {
       process.on(signal, handler);

@@ -32,7 +32,7 @@ export function formatText(report: ProbeReport, format: TextFormat): string {
     lines.push(`warn: some health checks cannot be excluded: no matches for ${names}`);
   }
   const last = `${format.word} check ${report.status === 'fail' ? 'failed' : 'passed'}`;
-  return fit(lines, last);
+  return fitListing(lines.length === 0 ? `${last}\n` : `${lines.join('\n')}\n${last}\n`, MAX_BODY_BYTES);
 }
 
 /** The text body for one check (`/readyz/db`): `ok`, or its failure line. */
@@ -48,19 +48,33 @@ export function checkLine(check: CheckReport, details: boolean): string {
   return check.status === 'warn' ? `[!]${check.name} warn: ${reason}` : `[-]${check.name} failed: ${reason}`;
 }
 
-// --- internal ---
-
-/** Joins the lines, dropping trailing ones (never the closing line) to stay under the limit. */
-function fit(lines: string[], last: string): string {
-  let body = lines.length === 0 ? `${last}\n` : `${lines.join('\n')}\n${last}\n`;
-  if (Buffer.byteLength(body) <= MAX_BODY_BYTES) return body;
+/**
+ * Cuts a listing to at most `maxBytes` at line boundaries, keeping its closing line:
+ * trailing check lines give way to a `…` line. The kubelet reads 10 KiB of a probe's body;
+ * Docker keeps 4 KiB of a health check's output (`shipshape probe`). A text without line
+ * breaks to cut at (another server's body) is cut at a character boundary.
+ */
+export function fitListing(body: string, maxBytes: number): string {
+  if (Buffer.byteLength(body) <= maxBytes) return body;
+  const lines = body.replace(/\n$/, '').split('\n');
+  const last = lines.pop() ?? '';
   const kept: string[] = [];
   let size = Buffer.byteLength(`…\n${last}\n`);
   for (const line of lines) {
     size += Buffer.byteLength(line) + 1;
-    if (size > MAX_BODY_BYTES) break;
+    if (size > maxBytes) break;
     kept.push(line);
   }
-  body = `${kept.join('\n')}\n…\n${last}\n`;
-  return body;
+  const fitted = `${kept.map((line) => `${line}\n`).join('')}…\n${last}\n`;
+  return Buffer.byteLength(fitted) <= maxBytes ? fitted : cutBytes(body, maxBytes);
+}
+
+// --- internal ---
+
+/** The first `maxBytes` of `text` (an ellipsis line included), cut before a UTF-8 continuation byte. */
+function cutBytes(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text);
+  let end = Math.max(maxBytes - Buffer.byteLength('…\n'), 0);
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+  return `${bytes.subarray(0, end).toString('utf8')}…\n`;
 }

@@ -6,7 +6,9 @@ import { DEFAULTS as CHECK_DEFAULTS, type Check, type Checks, type CheckSpec } f
 import type { JsonIdentity } from './format-json.js';
 import { fetchProbe } from './fetch.js';
 import { handleNode, type NodeRequestLike, type NodeResponseLike } from './handle.js';
+import { listenOnSocket, type ListenOptions, type ProbeSocket } from './listen.js';
 import { toLogger, type Logger } from './logger.js';
+import { ShipshapeError } from './errors.js';
 import { expectBoolean, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber, expectString, resolveOptions } from './options.js';
 import { registerGroup, RESERVED_CHECK_NAMES, type RegisteredCheck, type RegistryContext } from './registry.js';
 import { overallStatus, type CheckReport, type ProbeName, type ProbeReport } from './report.js';
@@ -73,7 +75,31 @@ export interface Probes {
   readonly draining: boolean;
   /** Every probe path served. */
   readonly paths: readonly string[];
-  /** Closes what the checks own (connections built from URLs, timers). Idempotent. */
+  /**
+   * Serves the probes on a Unix socket, for `shipshape probe --socket` (a worker's exec
+   * probe); resolves once it listens.
+   *
+   * The socket answers `/livez`, `/healthz`, `/readyz`, `/startupz` and `/readyz/NAME` (the
+   * default paths, whatever `paths` and `basePath` say) as the HTTP endpoints do. Its file
+   * gets mode `0600`; a stale file (its process was killed) is replaced, while a socket that
+   * another live process listens on is an error. The socket does not keep the process
+   * alive. `close()` on the result, or `probes.close()`, stops it and removes the file.
+   *
+   * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) for a missing or too long
+   *   `socket` path or an unknown option; ShipshapeError (`SHIPSHAPE_ERROR`, rejected) when
+   *   the path is taken by a live process or by a file that is no socket, or cannot be bound.
+   *
+   * @example
+   * ```ts
+   * import { createProbes, eventLoopDelay } from 'shipshape';
+   *
+   * const probes = createProbes({ liveness: { loop: eventLoopDelay({ maxMs: 2000 }) } });
+   * await probes.listen({ socket: '/run/app/probes.sock' });
+   * // in the pod spec: exec: { command: ['shipshape', 'probe', '--live', '--socket', '/run/app/probes.sock'] }
+   * ```
+   */
+  listen(options: ListenOptions): Promise<ProbeSocket>;
+  /** Closes what the checks own (connections built from URLs, timers) and every socket of `listen()`. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -133,6 +159,7 @@ class ProbesInstance implements Probes, ProbeEngine {
   readonly #closable: ReadonlySet<CheckSpec>;
   #latched: ProbeReport | undefined;
   #closing: Promise<void> | undefined;
+  readonly #sockets = new Set<Promise<ProbeSocket>>();
 
   constructor(input: ProbesOptions) {
     expectKnownKeys('options', input, Object.keys(DEFAULTS));
@@ -190,6 +217,11 @@ class ProbesInstance implements Probes, ProbeEngine {
     return check && toCheckReport(check, await check.runner.result());
   }
 
+  /** Startup is left out: its latch is set from a report. */
+  passesWithoutChecks(probe: ProbeName): boolean {
+    return probe !== 'startup' && this.#groups[probe].length === 0 && this.#state.lines(probe).length === 0;
+  }
+
   respond(request: ProbeRequest): Promise<ProbeResponse> | undefined {
     return respond(this, request);
   }
@@ -221,8 +253,17 @@ class ProbesInstance implements Probes, ProbeEngine {
     return this.routes.paths();
   }
 
+  listen(options: ListenOptions): Promise<ProbeSocket> {
+    if (this.#closing) return Promise.reject(new ShipshapeError('probes.listen() after probes.close()'));
+    const socket = listenOnSocket(this, options);
+    this.#sockets.add(socket);
+    socket.catch(() => this.#sockets.delete(socket));
+    return socket;
+  }
+
   close(): Promise<void> {
-    this.#closing ??= Promise.allSettled([...this.#closable].map((spec) => Promise.resolve().then(() => spec.close?.()))).then(() => {});
+    const sockets = [...this.#sockets].map((socket) => socket.then((open) => open.close()));
+    this.#closing ??= Promise.allSettled([...sockets, ...[...this.#closable].map((spec) => Promise.resolve().then(() => spec.close?.()))]).then(() => {});
     return this.#closing;
   }
 }

@@ -11,8 +11,11 @@ import type { CliIO } from '../../src/cli/_io.js';
 import { sleep } from '../../src/core/internal/deadline.js';
 
 export const MAIN = path.join(ROOT, 'src/cli/main.ts');
-/** tsx by its path, so that a child started in another working directory (`cwd`) finds it. */
-const TSX = import.meta.resolve('tsx');
+/**
+ * tsx by URL: `--import tsx` would be resolved from the child's working directory, which a
+ * test may set to a project directory without node_modules.
+ */
+export const TSX = import.meta.resolve('tsx');
 
 /** What a finished run printed and how it exited. */
 export interface CliRun {

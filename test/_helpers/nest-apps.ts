@@ -18,6 +18,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ShipshapeModule } from '../../src/adapters/nest.js';
+import { attachProbes } from '../../src/adapters/node.js';
 import { toHeaders, type AppOptions, type AppHandle, type BuildApp } from './framework-apps.js';
 
 export type NestPlatform = 'express' | 'fastify';
@@ -77,12 +78,17 @@ function appModule(platform: NestPlatform, options: AppOptions, imports: Dynamic
   return AppModule;
 }
 
-/** A Nest app with `ShipshapeModule.forRoot({ probes })` when `probes` is given. */
+/**
+ * A Nest app with `ShipshapeModule.forRoot({ probes })` when `probes` is given, or with
+ * `mount: 'attach'` attachProbes on `app.getHttpServer()` (then no in-process requests).
+ */
 export function nestApp(platform: NestPlatform): BuildApp {
   return async (options) => {
-    const imports = options.probes ? [ShipshapeModule.forRoot({ probes: options.probes })] : [];
+    const attach = options.probes !== undefined && options.mount === 'attach';
+    const imports = options.probes && !attach ? [ShipshapeModule.forRoot({ probes: options.probes })] : [];
     const adapter = platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();
     const app = await NestFactory.create<INestApplication>(appModule(platform, options, imports), adapter, { logger: false });
+    if (attach) attachProbes(options.probes!, app.getHttpServer());
     // what main.ts typically adds after create(): it must not come before the probes
     if (options.hostile === 'auth') {
       app.use((req: { headers: Record<string, string> }, res: { statusCode: number; end(body: string): void }, next: () => void) => {
@@ -95,7 +101,7 @@ export function nestApp(platform: NestPlatform): BuildApp {
     await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     const handle: AppHandle = { base, close: () => app.close() };
-    if (platform === 'fastify') {
+    if (platform === 'fastify' && !attach) {
       return {
         ...handle,
         async inProcess(path, init) {

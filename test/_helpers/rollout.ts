@@ -14,7 +14,7 @@ import { startBalancer } from './balancer.js';
 const APPS_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'rollout-apps');
 
 /** The frameworks with a rollout app. */
-export const ROLLOUT_APPS = ['node-http', 'express', 'fastify', 'koa', 'hono'] as const;
+export const ROLLOUT_APPS = ['node-http', 'express', 'fastify', 'koa', 'hono', 'express-attach', 'fastify-attach'] as const;
 export type RolloutApp = (typeof ROLLOUT_APPS)[number];
 
 export interface AppProcess {

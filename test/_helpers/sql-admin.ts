@@ -7,14 +7,35 @@ import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { MYSQL_URL, POSTGRES_URL } from './services.js';
 
-export interface PgAdmin {
-  /** Backend pids whose `application_name` is `name`. */
-  pids(name: string): Promise<number[]>;
-  /** Terminates every backend named `name`; resolves to how many. */
-  terminate(name: string): Promise<number>;
-  /** Waits until no backend is named `name`, or rejects after `timeoutMs`. */
-  waitForNone(name: string, timeoutMs?: number): Promise<void>;
+/**
+ * What both admins do, for the dialect matrix: find the connections tagged `tag` (a
+ * PostgreSQL `application_name`, a MySQL user), kill them, wait until they are gone.
+ */
+export interface SqlAdmin {
+  /** The server's ids of the connections tagged `tag` (pids, MySQL connection ids). */
+  ids(tag: string): Promise<number[]>;
+  /** Kills every connection tagged `tag`; resolves to how many. */
+  kill(tag: string): Promise<number>;
+  /** Waits until no connection is tagged `tag`, or rejects after `timeoutMs`. */
+  waitForNone(tag: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** PostgreSQL: connections are tagged by their `application_name`. */
+export interface PgAdmin extends SqlAdmin {
+  /** Backend pids whose `application_name` is `name` (= `ids`). */
+  pids(name: string): Promise<number[]>;
+  /** Terminates every backend named `name`; resolves to how many (= `kill`). */
+  terminate(name: string): Promise<number>;
+}
+
+/** Resolves once `list()` is empty, or rejects with `what` after `timeoutMs`. */
+async function waitForEmpty(list: () => Promise<unknown[]>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await list()).length > 0) {
+    if (Date.now() > deadline) throw new Error(`${what} still connected after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export async function pgAdmin(): Promise<PgAdmin> {
@@ -28,34 +49,33 @@ export async function pgAdmin(): Promise<PgAdmin> {
     );
     return rows.map((row) => row.pid);
   };
+  const terminate = async (name: string): Promise<number> => {
+    const { rows } = await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]);
+    return rows.length;
+  };
   return {
     pids,
-    async terminate(name) {
-      const { rows } = await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]);
-      return rows.length;
-    },
-    async waitForNone(name, timeoutMs = 2000) {
-      const deadline = Date.now() + timeoutMs;
-      while ((await pids(name)).length > 0) {
-        if (Date.now() > deadline) throw new Error(`backends named ${name} still connected`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
+    ids: pids,
+    terminate,
+    kill: terminate,
+    waitForNone: (name, timeoutMs = 2000) => waitForEmpty(() => pids(name), `backends named ${name}`, timeoutMs),
     close: () => client.end(),
   };
 }
 
-export interface MysqlAdmin {
+/** MySQL: connections are tagged by their user. */
+export interface MysqlAdmin extends SqlAdmin {
   /** Runs a statement as root. */
   query(sql: string, values?: unknown[]): Promise<unknown>;
-  /** Connection ids (what `KILL` takes) of `user`. */
-  ids(user: string): Promise<number[]>;
-  /** Kills every connection of `user`; resolves to how many. */
+  /** Kills every connection of `user`; resolves to how many (= `kill`). */
   killAll(user: string): Promise<number>;
-  /** Waits until `user` has no connection, or rejects after `timeoutMs`. */
-  waitForNone(user: string, timeoutMs?: number): Promise<void>;
+  /** Creates {@link MYSQL_CHECK_USER} if needed, kills its connections; resolves to its URL. */
+  ensureCheckUser(): Promise<string>;
   close(): Promise<void>;
 }
+
+/** The MySQL user whose connections are a check's (grants: SELECT on `test`). */
+export const MYSQL_CHECK_USER = { user: 'shipshape_sqlchk', password: 'right-pw-123' } as const;
 
 export async function mysqlAdmin(): Promise<MysqlAdmin> {
   const connection = await mysql.createConnection(MYSQL_URL);
@@ -64,20 +84,29 @@ export async function mysqlAdmin(): Promise<MysqlAdmin> {
     const [rows] = await connection.query('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ?', [user]);
     return (rows as { id: number }[]).map((row) => Number(row.id));
   };
+  const killAll = async (user: string): Promise<number> => {
+    const found = await ids(user);
+    for (const id of found) await connection.query(`KILL ${Number(id)}`).catch(() => {});
+    return found.length;
+  };
   return {
     query: async (sql, values) => (await connection.query(sql, values))[0],
     ids,
-    async killAll(user) {
-      const found = await ids(user);
-      for (const id of found) await connection.query(`KILL ${Number(id)}`).catch(() => {});
-      return found.length;
-    },
-    async waitForNone(user, timeoutMs = 2000) {
-      const deadline = Date.now() + timeoutMs;
-      while ((await ids(user)).length > 0) {
-        if (Date.now() > deadline) throw new Error(`connections of ${user} still open`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+    killAll,
+    kill: killAll,
+    waitForNone: (user, timeoutMs = 2000) => waitForEmpty(() => ids(user), `connections of ${user}`, timeoutMs),
+    async ensureCheckUser() {
+      // A user of the tests' own: its connections are a check's, so tests can find and KILL them.
+      const { user, password } = MYSQL_CHECK_USER;
+      for (const host of ['%', '127.0.0.1']) {
+        await connection.query(`CREATE USER IF NOT EXISTS '${user}'@'${host}' IDENTIFIED BY '${password}'`);
+        await connection.query(`GRANT SELECT ON test.* TO '${user}'@'${host}'`);
       }
+      await killAll(user); // left over from an earlier test
+      const url = new URL(MYSQL_URL);
+      url.username = user;
+      url.password = password;
+      return url.href;
     },
     close: () => connection.end(),
   };

@@ -19,10 +19,21 @@ export interface SqlProxy {
   openConnections(): number;
   /** Resolves when every client connection has closed, or rejects after `timeoutMs`. */
   waitForAllClosed(timeoutMs?: number): Promise<void>;
+  /**
+   * Runs `run` during a partition (frozen), then waits until the client has closed every
+   * connection through the proxy (within 500 ms) and forwards again.
+   */
+  partitioned<T>(run: () => Promise<T>): Promise<T>;
+  /**
+   * Starts `run` while frozen, resets every connection 50 ms later (the server or a
+   * middlebox dies under a query in flight), and forwards again once `run` settled.
+   */
+  resetDuring<T>(run: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-export async function startSqlProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<SqlProxy> {
+/** Starts the proxy on `listenPort` of 127.0.0.1 (0: a free one), forwarding to `targetHost:targetPort`. */
+export async function startSqlProxy(targetPort: number, targetHost = '127.0.0.1', listenPort = 0): Promise<SqlProxy> {
   let frozen = false;
   const clients = new Set<net.Socket>();
   const upstreams = new Set<net.Socket>();
@@ -52,8 +63,15 @@ export async function startSqlProxy(targetPort: number, targetHost = '127.0.0.1'
       if (!frozen) closeBoth();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listenPort, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as net.AddressInfo;
+  const reset = (): void => {
+    for (const socket of [...clients, ...upstreams]) socket.destroy();
+  };
+  const waitForAllClosed = (timeoutMs = 2000): Promise<void> => waitUntilClosed(clients, 'the proxy', timeoutMs);
   return {
     port,
     freeze: () => {
@@ -62,11 +80,30 @@ export async function startSqlProxy(targetPort: number, targetHost = '127.0.0.1'
     thaw: () => {
       frozen = false;
     },
-    reset: () => {
-      for (const socket of [...clients, ...upstreams]) socket.destroy();
-    },
+    reset,
     openConnections: () => clients.size,
-    waitForAllClosed: (timeoutMs = 2000) => waitUntilClosed(clients, 'the proxy', timeoutMs),
+    waitForAllClosed,
+    async partitioned(run) {
+      frozen = true;
+      try {
+        const result = await run();
+        await waitForAllClosed(500);
+        return result;
+      } finally {
+        frozen = false;
+      }
+    },
+    async resetDuring(run) {
+      frozen = true;
+      try {
+        const pending = run();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        reset();
+        return await pending;
+      } finally {
+        frozen = false;
+      }
+    },
     async close() {
       for (const socket of [...clients, ...upstreams]) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,6 @@
 // shipshape/fastify on Fastify 5: through inject and a real listen.
 import assert from 'node:assert/strict';
+import net, { type AddressInfo } from 'node:net';
 import { it } from 'node:test';
 import Fastify from 'fastify';
 import { fastifyProbes } from '../../src/adapters/fastify.js';
@@ -33,18 +34,20 @@ it('covers every route and the 404 handler, encapsulated plugins included (skip-
   }
 });
 
-it('runs onSend and onResponse hooks on probe responses', async () => {
+it('answers on the raw response: onResponse hooks see probe responses, onSend hooks do not', async () => {
   const app = Fastify();
   const seen: number[] = [];
   await app.register(fastifyProbes, { probes: createProbes() });
   app.addHook('onSend', async (req, reply, payload) => { reply.header('x-on-send', 'yes'); return payload; });
   app.addHook('onResponse', async (req, reply) => { seen.push(reply.statusCode); });
+  app.get('/app', async () => 'app');
   try {
     const res = await app.inject('/livez');
-    assert.deepEqual([res.statusCode, res.body, res.headers['x-on-send']], [200, 'ok', 'yes']);
+    assert.deepEqual([res.statusCode, res.body, res.headers['x-on-send']], [200, 'ok', undefined]);
     const head = await app.inject({ method: 'HEAD', url: '/livez' });
     assert.deepEqual([head.statusCode, head.body, head.headers['content-length']], [200, '', '2']);
-    assert.deepEqual(seen, [200, 200]);
+    assert.equal((await app.inject('/app')).headers['x-on-send'], 'yes'); // the app's own replies still get them
+    assert.deepEqual(seen, [200, 200, 200]);
   } finally {
     await app.close();
   }
@@ -73,18 +76,23 @@ function pick(res: { statusCode: number; body: string }): [number, string] {
   return [res.statusCode, res.body];
 }
 
-it('a probe answer that Fastify refuses to send drops the socket instead of an unhandled rejection', async () => {
+it('a probe answer that cannot be written drops the socket instead of an unhandled rejection', async () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
-  // a probes look-alike whose answer Fastify throws on (reply.code(99): FST_ERR_BAD_STATUS_CODE)
-  const real = createProbes();
-  const odd = { ...real, handle: real.handle, respond: () => Promise.resolve({ status: 99, headers: {}, body: '' }) };
   const app = Fastify();
-  await app.register(fastifyProbes, { probes: odd as never });
+  // a hook ahead of the plugin has sent the headers: the probe's writeHead throws ERR_HTTP_HEADERS_SENT
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.raw.writeHead(200, { 'content-type': 'text/plain' });
+    reply.raw.flushHeaders();
+    done();
+  });
+  await app.register(fastifyProbes, { probes: createProbes() });
   try {
-    const base = await app.listen({ port: 0, host: '127.0.0.1' });
-    await assert.rejects(fetch(`${base}/livez`), /fetch failed/);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const answer = await raw((app.server.address() as AddressInfo).port, 'GET /livez HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.match(answer, /^HTTP\/1.1 200 OK/);
+    assert.doesNotMatch(answer, /\r\n\r\nok$/, 'the probe body never went out');
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(unhandled, []);
   } finally {
@@ -92,3 +100,14 @@ it('a probe answer that Fastify refuses to send drops the socket instead of an u
     await app.close();
   }
 });
+
+/** Sends a raw request and resolves with everything read until the socket closes (a reset included). */
+function raw(port: number, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let data = '';
+    socket.on('data', (chunk) => (data += chunk));
+    socket.on('close', () => resolve(data));
+    socket.on('error', () => {}); // a destroyed socket may reach the client as a reset
+  });
+}

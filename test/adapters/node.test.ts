@@ -1,10 +1,21 @@
+// shipshape/node: withProbes, probes.handle, and attachProbes on every framework's own server.
+import { EventEmitter } from 'node:events';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import http2 from 'node:http2';
+import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createProbes } from '../../src/index.js';
-import { withProbes } from '../../src/adapters/node.js';
+import express from 'express';
+import express4 from 'express4';
+import Koa from 'koa';
+import Koa2 from 'koa2';
+import { createProbes, gracefulShutdown } from '../../src/index.js';
+import { attachProbes, withProbes } from '../../src/adapters/node.js';
+import { describeAdapter, describePassThrough, describeProbesFirst } from '../_helpers/describe-adapter.js';
+import { attached, expressApp, fastifyApp, honoApp, koaApp, nodeApp, type BuildApp } from '../_helpers/framework-apps.js';
+import { nestApp } from '../_helpers/nest-apps.js';
 
 function listen(server: http.Server): Promise<string> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
@@ -120,3 +131,172 @@ describe('shipshape/node errors', () => {
     }
   });
 });
+
+// --- attachProbes ---
+
+const ATTACHED: readonly [string, BuildApp][] = [
+  ['a plain node:http server', nodeApp],
+  ['Express 5 app.listen()', attached(expressApp(express))],
+  ['Express 4 app.listen()', attached(expressApp(express4))],
+  ['Koa 3 app.listen()', attached(koaApp(Koa))],
+  ['Koa 2 app.listen()', attached(koaApp(Koa2))],
+  ['Fastify 5 fastify.server', attached(fastifyApp)],
+  ['Hono 4 serve()', attached(honoApp)],
+  ['Nest 11 (express platform) app.getHttpServer()', attached(nestApp('express'))],
+  ['Nest 11 (fastify platform) app.getHttpServer()', attached(nestApp('fastify'))],
+];
+
+for (const [name, build] of ATTACHED) {
+  describeAdapter(`attachProbes on ${name}:`, build);
+  describeProbesFirst(`attachProbes on ${name}`, build);
+  describePassThrough(`attachProbes on ${name}`, build);
+}
+
+describe('shipshape/node attachProbes', () => {
+  const app = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    res.setHeader('x-app', '1');
+    res.end(`app ${req.method} ${req.url}`);
+  };
+
+  it('answers before listeners added after the call, once() ones included', async () => {
+    const server = http.createServer();
+    attachProbes(createProbes(), server);
+    const seen: string[] = [];
+    server.on('request', (req: http.IncomingMessage) => seen.push(`on ${req.url}`));
+    server.once('request', (req: http.IncomingMessage) => seen.push(`once ${req.url}`));
+    server.addListener('request', app);
+    const base = await listen(server);
+    try {
+      assert.deepEqual(await textOf(`${base}/livez`), [200, 'ok']);
+      assert.deepEqual(seen, []);
+      assert.deepEqual(await textOf(`${base}/x`), [200, 'app GET /x']);
+      assert.deepEqual(seen, ['on /x', 'once /x']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('lets a listener prepended after the call run first, and its headers reach the probe response', async () => {
+    const server = http.createServer(app);
+    attachProbes(createProbes(), server);
+    const seen: string[] = [];
+    server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      seen.push(`first ${req.url}`);
+      res.setHeader('x-first', 'yes');
+    });
+    server.prependOnceListener('request', (req: http.IncomingMessage) => seen.push(`once ${req.url}`));
+    const base = await listen(server);
+    try {
+      const live = await fetch(`${base}/livez`);
+      assert.deepEqual([live.status, await live.text(), live.headers.get('x-first')], [200, 'ok', 'yes']);
+      assert.equal((await fetch(`${base}/livez`)).headers.get('x-first'), 'yes');
+      assert.deepEqual(await textOf(`${base}/x`), [200, 'app GET /x']);
+      assert.deepEqual(seen, ['once /livez', 'first /livez', 'first /livez', 'first /x']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('detaches, restoring the server exactly, own properties included', async () => {
+    const plain = http.createServer(app);
+    const detach = attachProbes(createProbes(), plain);
+    assert.ok(Object.hasOwn(plain, 'emit'));
+    detach();
+    assert.equal(Object.hasOwn(plain, 'emit'), false);
+    assert.equal(Object.hasOwn(plain, 'prependListener'), false);
+    detach(); // idempotent
+
+    const patched = http.createServer(app);
+    const ownEmit = function emit(this: http.Server, ...args: Parameters<http.Server['emit']>): boolean {
+      return http.Server.prototype.emit.apply(this, args);
+    };
+    patched.emit = ownEmit as http.Server['emit'];
+    const base = await listen(patched);
+    try {
+      const undo = attachProbes(createProbes(), patched);
+      assert.deepEqual(await textOf(`${base}/livez`), [200, 'ok']);
+      undo();
+      assert.equal(patched.emit, ownEmit);
+      assert.deepEqual(await textOf(`${base}/livez`), [200, 'app GET /livez']);
+    } finally {
+      patched.closeAllConnections();
+      patched.close();
+    }
+  });
+
+  it('detaching under a wrapper added later leaves the wrapper working, and the probes out', async () => {
+    const server = http.createServer(app);
+    const detach = attachProbes(createProbes(), server);
+    const outer = server.emit;
+    const calls: string[] = [];
+    server.emit = function (this: http.Server, event: string, ...args: unknown[]): boolean {
+      if (event === 'request') calls.push('wrapper');
+      return Reflect.apply(outer, this, [event, ...args]) as boolean;
+    } as http.Server['emit'];
+    const base = await listen(server);
+    try {
+      detach();
+      assert.deepEqual(await textOf(`${base}/livez`), [200, 'app GET /livez']);
+      assert.deepEqual(calls, ['wrapper']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('works on an https server and refuses what is not an http(s) server or probes', () => {
+    assert.doesNotThrow(() => attachProbes(createProbes(), https.createServer())());
+    for (const value of [undefined, {}, new EventEmitter(), http2.createServer(), 'server']) {
+      assert.throws(() => attachProbes(createProbes(), value as never), {
+        name: 'InvalidOptionError',
+        message: /Expected `server` to be an http\.Server or https\.Server \(what app\.listen\(\) of Express and Koa, fastify\.server/,
+      });
+    }
+    assert.throws(() => attachProbes({} as never, http.createServer()), { name: 'InvalidOptionError', message: /`probes` to be the result of createProbes\(\)/ });
+    assert.throws(() => attachProbes({} as never, http.createServer()), TypeError);
+  });
+
+  it('with gracefulShutdown: while draining, probe and app responses say Connection: close, and readiness fails', async () => {
+    const probes = createProbes();
+    const server = http.createServer(app);
+    const detach = attachProbes(probes, server);
+    const base = await listen(server);
+    const controller = gracefulShutdown(server, { probes, delayMs: 300, timeoutMs: 2000, signals: [], exit: false });
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      assert.equal((await get(`${base}/livez`, agent)).connection, 'keep-alive');
+      void controller.shutdown();
+      const live = await get(`${base}/livez`, agent);
+      assert.deepEqual([live.status, live.body, live.connection], [200, 'ok', 'close']);
+      const ready = await get(`${base}/readyz`, agent);
+      assert.deepEqual([ready.status, ready.body, ready.connection], [503, '[-]shutdown failed: draining\nreadyz check failed\n', 'close']);
+      const other = await get(`${base}/x`, agent);
+      assert.deepEqual([other.status, other.body, other.connection], [200, 'app GET /x', 'close']);
+      assert.equal(await controller.done, 0);
+    } finally {
+      agent.destroy();
+      detach();
+      server.closeAllConnections();
+    }
+  });
+});
+
+async function textOf(url: string): Promise<[number, string]> {
+  const response = await fetch(url);
+  return [response.status, await response.text()];
+}
+
+/** GET over `agent`, with the Connection header the server sent. */
+function get(url: string, agent: http.Agent): Promise<{ status: number; body: string; connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body, connection: res.headers.connection }));
+      })
+      .on('error', reject);
+  });
+}

@@ -1,14 +1,19 @@
+/**
+ * memcached(servers): the line-protocol matrix (test/_helpers/describe-line-check.ts),
+ * then what a server list adds (several servers, default port, a stale kept connection)
+ * and building the check; memcached(memjs client) last.
+ */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { memcached, type MemjsClientLike } from '../../src/checks/memcached.js';
 import { InvalidOptionError } from '../../src/core/errors.js';
-import { startMemcachedServer } from '../_helpers/memcached-server.js';
-import type { ChildServer } from '../_helpers/redis-server.js';
-import { runCheck } from '../_helpers/run-check.js';
+import { describeLineCheck, lineServers } from '../_helpers/describe-line-check.js';
+import { memcachedConnections, startMemcachedServer } from '../_helpers/memcached-server.js';
+import { assertFailedFast, assertTimedOut, runCheck } from '../_helpers/run-check.js';
 import { MEMCACHED_SERVER, requireService } from '../_helpers/services.js';
-import { type Blackhole, refusedPort, startBlackhole } from '../_helpers/sockets.js';
+import { refusedPort } from '../_helpers/sockets.js';
 
 // memjs ships no types; the check only needs its structural shape.
 const memjs = createRequire(import.meta.url)('memjs') as {
@@ -16,36 +21,20 @@ const memjs = createRequire(import.meta.url)('memjs') as {
 };
 
 const TIMEOUT = 300;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAIN_PORT = Number(MEMCACHED_SERVER.split(':')[1]);
+const servers = lineServers(startMemcachedServer);
 
-/** `curr_connections` of a memcached, not counting the connection that asks. */
-async function openConnections(port: number): Promise<number> {
-  const socket = net.connect({ host: '127.0.0.1', port });
-  let text = '';
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => (text += chunk));
-  socket.write('stats\r\n');
-  while (!text.includes('END\r\n')) await sleep(5);
-  socket.destroy();
-  return Number(/STAT curr_connections (\d+)/.exec(text)?.[1]) - 1;
-}
-
-let blackhole: Blackhole;
-let extra: ChildServer;
-before(async () => {
-  blackhole = await startBlackhole();
-  extra = await startMemcachedServer();
-});
-after(async () => {
-  await blackhole.close();
-  await extra.kill();
+describeLineCheck('memcached(servers)', servers, {
+  check: (port) => memcached(`127.0.0.1:${port}`),
+  connections: memcachedConnections,
+  refused: (port) => new RegExp(`^127\\.0\\.0\\.1:${port} not responding$`),
+  down: (port) => new RegExp(`^127\\.0\\.0\\.1:${port} not responding$`),
 });
 
 describe('memcached(servers)', () => {
   test('passes when every server answers version and reports the round trip in ms', async (t) => {
     if (!(await requireService(t, 'memcached', MAIN_PORT))) return;
-    const check = memcached(`${MEMCACHED_SERVER}, 127.0.0.1:${extra.port}`);
+    const check = memcached(`${MEMCACHED_SERVER}, 127.0.0.1:${servers.extra.port}`);
     try {
       const outcome = await runCheck(check);
       assert.equal(outcome.ok, true, outcome.reason);
@@ -63,51 +52,23 @@ describe('memcached(servers)', () => {
     assert.equal(outcome.ok, true, outcome.reason);
   });
 
-  test('fails naming only the server that is down', async () => {
+  test('fails naming only the servers that are down', async () => {
     const down = await refusedPort();
-    const check = memcached([`127.0.0.1:${extra.port}`, `127.0.0.1:${down}`, `[::1]:${down}`]);
+    const check = memcached([`127.0.0.1:${servers.extra.port}`, `127.0.0.1:${down}`, `[::1]:${down}`]);
     const outcome = await runCheck(check, 2000);
     check.close?.();
-    assert.equal(outcome.ok, false);
-    assert.equal(outcome.reason, `127.0.0.1:${down}, [::1]:${down} not responding`);
-    assert.ok(outcome.elapsedMs < 500, `took ${outcome.elapsedMs} ms`);
+    assertFailedFast(outcome, `127.0.0.1:${down}, [::1]:${down} not responding`, 500);
   });
 
-  test('fails at the timeout on a blackhole and closes its socket', async () => {
-    const check = memcached([`127.0.0.1:${extra.port}`, `127.0.0.1:${blackhole.port}`]);
-    const outcome = await runCheck(check, TIMEOUT);
-    assert.equal(outcome.ok, false);
-    assert.equal(outcome.reason, `timed out after ${TIMEOUT} ms`);
-    assert.ok(outcome.elapsedMs < TIMEOUT + 50, `took ${outcome.elapsedMs} ms`);
-    await blackhole.waitForAllClosed(500);
-    check.close?.();
-  });
-
-  test('fails while a server is down and passes again after it restarts, without crashing', async () => {
-    const check = memcached(`127.0.0.1:${extra.port}`);
+  test('one server that never answers fails the whole list at the timeout, and its socket is closed', async () => {
+    const check = memcached([`127.0.0.1:${servers.extra.port}`, `127.0.0.1:${servers.blackhole.port}`]);
     try {
-      assert.equal((await runCheck(check, TIMEOUT)).ok, true);
-      await extra.stop();
-      const down = await runCheck(check, TIMEOUT);
-      assert.equal(down.reason, `127.0.0.1:${extra.port} not responding`);
-      await extra.start();
-      const up = await runCheck(check, TIMEOUT);
-      assert.equal(up.ok, true, up.reason);
+      const outcome = await runCheck(check, TIMEOUT);
+      assertTimedOut(outcome, TIMEOUT);
+      await servers.blackhole.waitForAllClosed(500);
     } finally {
       check.close?.();
     }
-  });
-
-  test('keeps one connection per server and closes them on close(), which is idempotent', async () => {
-    const check = memcached(`127.0.0.1:${extra.port}`);
-    const idle = await openConnections(extra.port);
-    await Promise.all([runCheck(check), runCheck(check)]);
-    assert.equal((await runCheck(check)).ok, true);
-    assert.equal(await openConnections(extra.port), idle + 1);
-    check.close?.();
-    check.close?.();
-    await sleep(50);
-    assert.equal(await openConnections(extra.port), idle);
   });
 
   test('retries once on a fresh connection when the kept one was reset while idle', async () => {
@@ -117,7 +78,7 @@ describe('memcached(servers)', () => {
     let accepted = 0;
     const proxy = net.createServer((client) => {
       accepted += 1;
-      const backend = net.connect({ host: '127.0.0.1', port: extra.port });
+      const backend = net.connect({ host: '127.0.0.1', port: servers.extra.port });
       backend.on('error', () => {});
       client.on('error', () => {});
       backend.on('data', (chunk) => client.write(chunk));
@@ -169,19 +130,18 @@ describe('memcached(memjs)', () => {
   });
 
   test('passes when every server answers stats', async () => {
-    const outcome = await runCheck(memcached(client(`127.0.0.1:${extra.port},127.0.0.1:${MAIN_PORT}`)));
+    const outcome = await runCheck(memcached(client(`127.0.0.1:${servers.extra.port},127.0.0.1:${MAIN_PORT}`)));
     assert.equal(outcome.ok, true, outcome.reason);
   });
 
   test('fails naming only the server that is down', async () => {
     const down = await refusedPort();
-    const outcome = await runCheck(memcached(client(`127.0.0.1:${extra.port},127.0.0.1:${down}`)), 2000);
+    const outcome = await runCheck(memcached(client(`127.0.0.1:${servers.extra.port},127.0.0.1:${down}`)), 2000);
     assert.equal(outcome.reason, `127.0.0.1:${down} not responding`);
   });
 
   test('returns at the timeout when a server never answers', async () => {
-    const outcome = await runCheck(memcached(client(`127.0.0.1:${blackhole.port}`)), TIMEOUT);
-    assert.equal(outcome.reason, `timed out after ${TIMEOUT} ms`);
-    assert.ok(outcome.elapsedMs < TIMEOUT + 50, `took ${outcome.elapsedMs} ms`);
+    const outcome = await runCheck(memcached(client(`127.0.0.1:${servers.blackhole.port}`)), TIMEOUT);
+    assertTimedOut(outcome, TIMEOUT);
   });
 });

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { sqlite } from '../../src/checks/sqlite.js';
 import { InvalidOptionError } from '../../src/core/errors.js';
-import { runCheck } from '../_helpers/run-check.js';
+import { assertPassesOnce, runCheck } from '../_helpers/run-check.js';
 
 const spec = (check: ReturnType<typeof sqlite>) => check as Required<ReturnType<typeof sqlite>>;
 let dir: string;
@@ -100,15 +100,7 @@ describe('sqlite() given a file path', () => {
   });
 
   test('accepts file: and sqlite: URLs', async () => {
-    for (const url of [pathToFileURL(dbPath).href, `sqlite://${dbPath}`, `sqlite:${dbPath}`]) {
-      const check = spec(sqlite(url));
-      try {
-        const outcome = await runCheck(check);
-        assert.equal(outcome.ok, true, `${url}: ${outcome.reason}`);
-      } finally {
-        await check.close();
-      }
-    }
+    for (const url of [pathToFileURL(dbPath).href, `sqlite://${dbPath}`, `sqlite:${dbPath}`]) await assertPassesOnce(sqlite(url), url);
   });
 });
 

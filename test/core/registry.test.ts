@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Check, CheckSpec } from '../../src/core/check.js';
-import { registerGroup, type RegistryContext } from '../../src/core/registry.js';
+import { InvalidOptionError } from '../../src/core/errors.js';
+import { RESERVED_CHECK_NAMES, registerGroup, type RegistryContext } from '../../src/core/registry.js';
 import { createProbes } from '../../src/index.js';
 
 function context(defaults: Partial<RegistryContext['defaults']> = {}): RegistryContext {
@@ -39,6 +40,51 @@ describe('registerGroup', () => {
   it('accepts no group at all and rejects what is not an object of checks', () => {
     assert.deepEqual(registerGroup('liveness', undefined, context()), []);
     for (const value of [null, [], 'db', 3]) assert.throws(() => registerGroup('liveness', value, context()), { name: 'InvalidOptionError', message: /`liveness` to be an object of named checks/ });
+  });
+});
+
+describe('registerGroup validation', () => {
+  const rejects = (input: unknown, message: string): void => {
+    assert.throws(() => registerGroup('readiness', input, context()), (error: unknown) => {
+      assert.ok(error instanceof InvalidOptionError, String(error));
+      assert.equal(error.message, message);
+      return true;
+    });
+  };
+
+  it('rejects check names outside [A-Za-z0-9._/-]+, naming the group', () => {
+    for (const name of ['', 'my db', 'db?', 'ü']) {
+      rejects({ [name]: () => {} }, `Expected check names in \`readiness\` to match [A-Za-z0-9._/-]+, got \`${JSON.stringify(name)}\``);
+    }
+    assert.deepEqual(registerGroup('readiness', { 'a.b/c-d_E9': () => {} }, context()).map((c) => c.name), ['a.b/c-d_E9']);
+  });
+
+  it('reserves the names of shipshape’s own state lines', () => {
+    assert.deepEqual(RESERVED_CHECK_NAMES, ['startup', 'shutdown', 'broken']);
+    for (const name of RESERVED_CHECK_NAMES) {
+      rejects({ [name]: () => {} }, `The check name \`${name}\` in \`readiness\` is reserved: startup, shutdown, broken name shipshape's own state lines`);
+    }
+  });
+
+  it('validates a spec’s own settings, naming group.name.field', () => {
+    rejects({ db: { run: () => {}, timeoutMs: 0 } }, 'Expected `readiness.db.timeoutMs` to be a positive number of milliseconds, got `0`');
+    rejects({ db: { run: () => {}, cacheMs: -1 } }, 'Expected `readiness.db.cacheMs` to be a number ≥ 0, got `-1`');
+    rejects({ db: { run: () => {}, critical: 'no' } }, 'Expected `readiness.db.critical` to be true or false, got `"no"`');
+    rejects({ db: { run: () => {}, close: 'now' } }, 'Expected `readiness.db.close` to be a function, got `"now"`');
+    rejects({ db: { run: 'SELECT 1' } }, 'Expected `readiness.db` to be a check: an async function or { run, timeoutMs, critical, cacheMs }, got an object');
+    rejects({ db: { run: () => {}, retries: 2 } }, 'Unknown option `readiness.db.retries`: expected one of `run`, `timeoutMs`, `critical`, `cacheMs`, `close`');
+  });
+
+  it('takes Infinity as "never" for a spec’s timeoutMs and cacheMs', () => {
+    const [db] = registerGroup('readiness', { db: { run: () => {}, timeoutMs: Infinity, cacheMs: Infinity } }, context());
+    assert.deepEqual([db?.runner.settings.timeoutMs, db?.runner.settings.cacheMs], [Infinity, Infinity]);
+  });
+
+  it('hands the context’s logger and the check’s name to its runner', () => {
+    const logger = { info() {}, warn() {}, error() {} };
+    const [db] = registerGroup('readiness', { db: () => {} }, { ...context(), logger });
+    assert.equal(db?.runner.settings.logger, logger);
+    assert.equal(db?.runner.settings.name, 'db');
   });
 });
 

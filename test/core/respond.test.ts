@@ -213,10 +213,18 @@ for (const makeTransport of TRANSPORTS) {
       assert.equal(ready.body, '[+]db ok\n[-]shutdown failed: draining\nreadyz check failed\n');
       assert.equal((await t.request('/livez')).status, 200);
       assert.equal((await t.request('/healthz')).status, 200);
+      const none = await serve({}); // no checks: a shortcut until drain()
+      assert.equal((await none.t.request('/readyz')).body, 'ok');
+      none.probes.drain();
+      assert.equal((await none.t.request('/readyz')).body, '[-]shutdown failed: draining\nreadyz check failed\n');
     });
 
     it('fails liveness after markBroken(reason), with the reason redacted', async () => {
       const { probes, t } = await serve({});
+      // without checks, a plain request takes respond's shortcut; the listing and JSON still come in full
+      assert.deepEqual([(await t.request('/livez')).status, (await t.request('/livez')).body], [200, 'ok']);
+      assert.equal((await t.request('/livez?verbose')).body, 'livez check passed\n');
+      assert.equal(JSON.parse((await t.request('/livez?format=json')).body).status, 'pass');
       probes.markBroken('worker stuck; redis://:hunter2@cache:6379');
       const live = await t.request('/livez');
       assert.equal(live.status, 503);

@@ -3,7 +3,7 @@
  * that must not (`@ts-expect-error` fails the type check if the line compiles).
  */
 import http from 'node:http';
-import { createProbes, NotReady, type CheckSpec, type ProbeReport } from '../../src/index.js';
+import { createProbes, NotReady, type CheckSpec, type ProbeReport, type ProbeSocket } from '../../src/index.js';
 import { withProbes } from '../../src/adapters/node.js';
 
 const probes = createProbes({
@@ -32,3 +32,11 @@ createProbes({ readiness: { db: { timeoutMs: 5 } } });
 void probes.check('ready');
 // @ts-expect-error — paths take strings
 createProbes({ paths: { ready: 5 } });
+
+// probes.listen: a socket path in, a closable handle out
+const listening: Promise<ProbeSocket> = probes.listen({ socket: '/run/app/probes.sock' });
+void listening.then((socket) => socket.close());
+// @ts-expect-error — listen needs the socket's path
+void probes.listen({});
+// @ts-expect-error — the path is a string
+void probes.listen({ socket: 3 });

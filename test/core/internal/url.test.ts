@@ -13,6 +13,10 @@ describe('safeDecode', () => {
   it('returns text without a "%" as it is', () => {
     assert.equal(safeDecode('plain'), 'plain');
   });
+  it('decodes UTF-8 escapes and leaves "+" alone (a path, not a form)', () => {
+    assert.equal(safeDecode('caf%C3%A9'), 'café');
+    assert.equal(safeDecode('a+b%20c'), 'a+b c');
+  });
 });
 
 describe('pathAndQuery', () => {
@@ -28,6 +32,10 @@ describe('pathAndQuery', () => {
     assert.equal(pathAndQuery('http://app.test/readyz#x'), '/readyz');
     assert.equal(pathAndQuery('http://app.test'), '/');
     assert.equal(pathAndQuery('http://app.test?verbose'), '/?verbose');
+  });
+  it('keeps the query of an absolute form whose authority has a port or user-info', () => {
+    assert.equal(pathAndQuery('http://app.test:8080/readyz?exclude=db&verbose'), '/readyz?exclude=db&verbose');
+    assert.equal(pathAndQuery('http://u@app.test/livez?x=/y'), '/livez?x=/y');
   });
   it('leaves the asterisk form alone (it matches no probe)', () => {
     assert.equal(pathAndQuery('*'), '*');

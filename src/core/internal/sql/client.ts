@@ -69,6 +69,18 @@ export function createSqlClient(url: string, options: SqlClientOptions = {}): Sq
   return new UrlSqlClient(dialect, url, options);
 }
 
+/**
+ * Imports the driver of `url`'s dialect now, as its first query would, so that a caller
+ * with deadlines (each attempt of `wait4db`) pays for the import, or learns that the
+ * package is missing, before the first of them.
+ *
+ * @throws DriverMissingError (`SHIPSHAPE_DRIVER_MISSING`) naming the package.
+ */
+export async function loadSqlDriver(url: string): Promise<void> {
+  const dialect = SQL_URL_SCHEMES[schemeOf(url) ?? '']?.dialect;
+  if (dialect) await (await DIALECTS[dialect]()).load();
+}
+
 // --- internal ---
 
 /** Each dialect's code is imported with its driver, on the first query: most apps use one. */
@@ -77,8 +89,6 @@ const DIALECTS: Readonly<Record<SqlDialectName, () => Promise<SqlDialect<unknown
   mysql: async () => (await import('./mysql.js')).mysqlDialect as SqlDialect<unknown, unknown>,
   sqlite: async () => (await import('./sqlite.js')).sqliteDialect as SqlDialect<unknown, unknown>,
 };
-
-
 
 class UrlSqlClient implements SqlClient {
   readonly dialect: SqlDialectName;
