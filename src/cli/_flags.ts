@@ -67,7 +67,8 @@ export function formatSeconds(ms: number): string {
 function flagProblem(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
-  const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? 'an option';
+  // "Option '-d, --database <value>' argument missing": name the long form
+  const flag = /'(?:-[^-' ], )?(-[^' ,]+)/.exec(message)?.[1] ?? 'an option';
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${flag}`;

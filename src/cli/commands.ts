@@ -29,5 +29,6 @@ export const COMMANDS: readonly Command[] = [
   { name: 'wait4db', summary: 'wait until the database answers, and keeps answering (init containers)', load: () => import('./wait4db.js') },
   { name: 'wait4', summary: 'wait until databases, Redis, memcached, TCP ports and HTTP endpoints answer', load: () => import('./wait4.js') },
   { name: 'ensureadmin', summary: 'create the admin user once (config hooks, a SQL table or Django)', load: () => import('./ensureadmin.js') },
+  { name: 'lockedmigrate', summary: 'run a migration COMMAND under a database-wide lock (init containers)', load: () => import('./lockedmigrate.js') },
   { name: 'doctor', summary: "check Kubernetes manifests against the app's probes and shutdown settings", load: () => import('./doctor.js') },
 ];

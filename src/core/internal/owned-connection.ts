@@ -41,6 +41,13 @@ export interface OwnedConnectionOptions {
    * @defaultValue true
    */
   readonly reopen?: boolean;
+  /**
+   * Called once, at once, when a connection that was up is lost while `reopen` is `false`
+   * (the server ended it, its socket broke, or a use was aborted): `lockedmigrate` stops its
+   * COMMAND the moment its session lock is gone instead of at its next heartbeat. Not
+   * called by `close()`. It must not throw.
+   */
+  readonly onLost?: (error: Error) => void;
 }
 
 /** What a use fails with after `close()`. */
@@ -60,6 +67,7 @@ export const KEEPALIVE_DELAY_MS = 10_000;
 export class OwnedConnection<C> {
   readonly #driver: ConnectionDriver<C>;
   readonly #reopen: boolean;
+  readonly #onLost: ((error: Error) => void) | undefined;
   #current: Entry<C> | undefined;
   #closing: Promise<void> | undefined;
   #lost: Error | undefined;
@@ -67,6 +75,7 @@ export class OwnedConnection<C> {
   constructor(driver: ConnectionDriver<C>, options: OwnedConnectionOptions = {}) {
     this.#driver = driver;
     this.#reopen = options.reopen ?? true;
+    this.#onLost = options.onLost;
   }
 
   /**
@@ -130,7 +139,10 @@ export class OwnedConnection<C> {
   #discard(entry: Entry<C>): void {
     if (this.#current === entry) {
       this.#current = undefined;
-      if (entry.up && !this.#reopen && !this.#closing) this.#lost = new Error('connection lost (it is not reopened)');
+      if (entry.up && !this.#reopen && !this.#closing && !this.#lost) {
+        this.#lost = new Error('connection lost (it is not reopened)');
+        this.#onLost?.(this.#lost);
+      }
     }
     try {
       this.#driver.destroy(entry.connection);

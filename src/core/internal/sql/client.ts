@@ -32,6 +32,8 @@ export interface SqlClientOptions {
   readonly readOnly?: boolean;
   /** `false`: once the connection is lost, fail instead of reconnecting (a session lock died with it). @defaultValue true */
   readonly reopen?: boolean;
+  /** With `reopen: false`: called at once when the connection that was up is lost (see `OwnedConnectionOptions.onLost`). */
+  readonly onLost?: (error: Error) => void;
 }
 
 /** A client for one database URL. */
@@ -107,7 +109,7 @@ class UrlSqlClient implements SqlClient {
     const implementation = await abortable(DIALECTS[this.dialect](), signal);
     const driver = await abortable(implementation.load(), signal);
     if (this.#closed && !this.#owned) throw new Error(CLOSED_MESSAGE);
-    this.#owned ??= new OwnedConnection(implementation.connect(driver, this.#url, this.#options), { reopen: this.#options.reopen ?? true });
+    this.#owned ??= new OwnedConnection(implementation.connect(driver, this.#url, this.#options), { reopen: this.#options.reopen ?? true, onLost: this.#options.onLost });
     return this.#owned.use(signal, (connection) => implementation.query(connection, sql, params)) as Promise<QueryResult<Row>>;
   }
 
