@@ -59,7 +59,9 @@ export const END_GRACE_MS = 500;
 /**
  * After this much idleness, TCP keepalive probes check that the peer of a kept connection is
  * still there (the kernel's default is two hours): a server that vanished without a goodbye
- * (a node lost, a pod deleted) is noticed between probes, and a session lock it held is freed.
+ * (a node lost, a failover) is noticed between probes instead of on the next query. (This is
+ * the client's side only: for a server to free a session lock whose holder vanished, the
+ * server must probe too, which `lockedmigrate` asks of it.)
  */
 export const KEEPALIVE_DELAY_MS = 10_000;
 
