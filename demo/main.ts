@@ -1,18 +1,33 @@
 /**
  * `npm run demo`: a small node:http app on an embedded PostgreSQL (PGlite, in-process:
- * nothing to install), with probes, a background worker and a graceful shutdown on Ctrl-C.
+ * nothing to install), with probes, a background worker and a graceful shutdown on Ctrl-C,
+ * and the command line to try against it.
  *
- * PORT=0 picks a free port (the demo test uses it); the default is 3000.
+ * The same PGlite is also served over PostgreSQL's wire protocol (pglite-socket), so that
+ * `shipshape wait4db` can wait for it as for any database, and the worker's liveness is
+ * served on a Unix socket (`probes.listen({ socket })`), which is how `shipshape probe
+ * --socket` asks a process without HTTP.
+ *
+ * PORT and PG_PORT pick the ports (0: free ones; the demo test uses them); the defaults are
+ * 3000 and 5433.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { createProbes, database, gracefulShutdown, NotReady } from '../src/index.js';
 import { withProbes } from '../src/adapters/node.js';
 
 const port = Number(process.env.PORT ?? 3000);
+const pgPort = Number(process.env.PG_PORT ?? 5433);
+const socket = path.join(tmpdir(), `shipshape-demo-${process.pid}.sock`);
 const db = new PGlite();
 await db.exec('CREATE TABLE visits (id serial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())');
+const wire = new PGLiteSocketServer({ db, host: '127.0.0.1', port: pgPort });
+await wire.start();
+const wireAddress = wire.getServerConn(); // "127.0.0.1:5433", the port chosen when PG_PORT=0
 
 // A worker: every second it prunes old visits. Its heartbeat feeds liveness: a stuck
 // worker is what a restart fixes, so that is what /livez watches.
@@ -41,6 +56,7 @@ const probes = createProbes({
   logger: console,
   serviceId: 'shipshape-demo',
 });
+await probes.listen({ socket });
 
 const app = http.createServer(
   withProbes(probes, async (req, res) => {
@@ -63,16 +79,25 @@ app.listen(port, '127.0.0.1', () => {
   curl -X POST ${base}/db/pause           # then /readyz answers 503 with the reason
   curl -X POST ${base}/db/resume
 
+The command line against this app (npm run -s shipshape -- runs the CLI from src/):
+
+  # an exec probe over HTTP: prints ok and exits 0 (1 while the database is paused)
+  npm run -s shipshape -- probe --ready --url ${base}
+  # the worker's own liveness, over its Unix socket (probes.listen)
+  npm run -s shipshape -- probe --live --verbose --socket ${socket}
+  # an init container's wait for the database (this PGlite, served on a port)
+  npm run -s shipshape -- wait4db --database postgres://postgres@${wireAddress}/postgres --stable 2
+
 Ctrl-C stops it cleanly: readiness fails first, then it drains and exits 0.`);
 });
 
 // Ctrl-C (SIGINT) or SIGTERM: readiness fails at once, the server keeps serving for
 // delayMs (1 s here; 5 s by default, for the endpoints to drop the pod), drains what is in
-// flight, then stops the worker and closes the database.
+// flight, then stops the worker and closes the database (probes.close() removes the socket).
 gracefulShutdown(app, {
   probes,
   delayMs: 1000,
   timeoutMs: 5000,
   logger: console,
-  onShutdown: [() => clearInterval(worker), () => db.close()],
+  onShutdown: [() => clearInterval(worker), () => wire.stop(), () => db.close()],
 });
