@@ -4,24 +4,17 @@
  * up without running COMMAND, and different lock ids (or databases) do not wait on each other.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
-import { after, describe, test, type TestContext } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import mysql from 'mysql2/promise';
 import { shipshape, startShipshape } from '../_helpers/cli.js';
+import { tempDirs } from '../_helpers/temp.js';
 import { DATABASES, eventually, lines, lockAdmin, markerCommand, nodeCommand, uniqueLockId } from '../_helpers/locks.js';
 import { MYSQL_URL, requireService } from '../_helpers/services.js';
 
-const dirs: string[] = [];
-after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-/** A temporary directory, removed when the file's tests are done (after every test's own `after` hooks). */
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-lockedmigrate-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('shipshape-lockedmigrate-');
 
 /**
  * A COMMAND that appends `start` to `file`, then waits until `release` exists and appends

@@ -6,24 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import pg from 'pg';
 import { startShipshape } from '../_helpers/cli.js';
+import { tempDirs } from '../_helpers/temp.js';
 import { commandPid, DATABASES, eventually, holdingCommand, killQuietly, lines, lockAdmin, markerCommand, uniqueLockId } from '../_helpers/locks.js';
 import { MYSQL_URL, POSTGRES_URL, requireService } from '../_helpers/services.js';
 import { startSqlProxy } from '../_helpers/sql-proxy.js';
 
-const dirs: string[] = [];
-after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-lockedmigrate-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('shipshape-lockedmigrate-');
 
 // The slow ones (a 10 s grace, a 10 s heartbeat bound, MariaDB's 30 s wait_timeout) run side by side.
 describe('shipshape lockedmigrate: the lock lost while COMMAND runs', { concurrency: true }, () => {

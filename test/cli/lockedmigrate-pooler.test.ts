@@ -5,24 +5,16 @@
  * no lock behind; in session mode a client keeps its server session, and it works.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, test, type TestContext } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import pg from 'pg';
 import { shipshape } from '../_helpers/cli.js';
+import { tempDirs } from '../_helpers/temp.js';
 import { DATABASES, lines, lockAdmin, markerCommand, uniqueLockId } from '../_helpers/locks.js';
 import { hasPgbouncer, startPgbouncer } from '../_helpers/pgbouncer.js';
 import { requireService, servicesRequired } from '../_helpers/services.js';
 
-const dirs: string[] = [];
-after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-lockedmigrate-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('shipshape-lockedmigrate-');
 
 /** Like requireService, for the pgbouncer binary: skipped loudly locally, fatal in CI. */
 function requirePgbouncer(t: TestContext): boolean {

@@ -4,23 +4,15 @@
  * the lock, and a signal while waiting exits without running COMMAND.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import { shipshape, startShipshape } from '../_helpers/cli.js';
+import { tempDirs } from '../_helpers/temp.js';
 import { commandPid, DATABASES, eventually, holdingCommand, killQuietly, lines, lockAdmin, markerCommand, nodeCommand, uniqueLockId } from '../_helpers/locks.js';
 import { POSTGRES_URL, requireService } from '../_helpers/services.js';
 
-const dirs: string[] = [];
-after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-/** A temporary directory, removed when the file's tests are done (after every test's own `after` hooks). */
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-lockedmigrate-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('shipshape-lockedmigrate-');
 
 const postgres = DATABASES[0];
 
