@@ -1,7 +1,9 @@
 /**
  * Real-socket failure injection: a port that refuses, and a blackhole that accepts
- * connections and never answers (the worst case for a probe: no error, just silence).
+ * connections and never answers (the worst case for a probe: no error, just silence);
+ * raw requests, and what a probe whose write fails must do.
  */
+import assert from 'node:assert/strict';
 import net from 'node:net';
 
 /** A TCP port on 127.0.0.1 with nothing listening (bound once, then released). */
@@ -55,5 +57,36 @@ export async function waitUntilClosed(sockets: ReadonlySet<net.Socket>, where: s
   while (sockets.size > 0) {
     if (Date.now() > deadline) throw new Error(`${sockets.size} connection(s) still open on ${where}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Sends `request` as written on a new connection to 127.0.0.1:`port` and resolves with everything read until the socket closes (a reset included). */
+export function rawRequest(port: number, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let data = '';
+    socket.on('data', (chunk) => (data += chunk));
+    socket.on('close', () => resolve(data));
+    socket.on('error', () => {}); // a destroyed socket may reach the client as a reset
+  });
+}
+
+/**
+ * For a server on `port` where something else has already sent a `200` for `/livez`
+ * before the probe answers: the probe's write fails, the socket is dropped, and no
+ * unhandled rejection is raised (which would end the app).
+ */
+export async function assertFailedProbeWriteIsContained(port: number): Promise<void> {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const answer = await rawRequest(port, 'GET /livez HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.match(answer, /^HTTP\/1.1 200 OK/);
+    assert.doesNotMatch(answer, /\r\n\r\nok$/, 'the probe body never went out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
   }
 }
