@@ -7,9 +7,10 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { buildPackage, ROOT } from './_helpers/build.js';
 
@@ -27,6 +28,18 @@ describe('examples', () => {
         child.kill('SIGKILL');
         await once(child, 'exit');
       }
+    }
+  });
+
+  it('loads the core as one chunk, and every entry shares its classes', async () => {
+    const imports = readFileSync(path.join(ROOT, 'dist/index.js'), 'utf8').match(/^(import|export) [^;]*? from "[^"]+";$/gm) ?? [];
+    assert.equal(imports.length, 1, `dist/index.js imports one chunk (scripts/build.mjs), not:\n${imports.join('\n')}`);
+    const core = (await import(pathToFileURL(path.join(ROOT, 'dist/index.js')).href)) as typeof import('../src/index.js');
+    // the adapters that take the probes first (Fastify's plugin and Nest's module take options)
+    for (const adapter of ['adapters/node', 'adapters/express', 'adapters/koa', 'adapters/hono']) {
+      const module = (await import(pathToFileURL(path.join(ROOT, 'dist', `${adapter}.js`)).href)) as Record<string, (probes: unknown) => unknown>;
+      const build = Object.values(module)[0]!;
+      assert.throws(() => build(null), core.InvalidOptionError, `${adapter} throws the index's own InvalidOptionError`);
     }
   });
 

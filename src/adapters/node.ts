@@ -4,8 +4,7 @@
  * The node:http adapter: `http.createServer(withProbes(probes, handler))`, and
  * `attachProbes(probes, server)` in front of an existing server (a framework's own).
  */
-import { Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Server as HttpsServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as NetServer } from 'node:net';
 import { InvalidOptionError } from '../core/errors.js';
 import { describe } from '../core/options.js';
@@ -88,7 +87,7 @@ export function withProbes<Req extends IncomingMessage = IncomingMessage, Res ex
  */
 export function attachProbes(probes: Probes, server: NetServer): () => void {
   expectProbes('probes', probes);
-  if (!(server instanceof HttpServer || server instanceof HttpsServer)) {
+  if (!isHttpServer(server)) {
     throw new InvalidOptionError(
       'Expected `server` to be an http.Server or https.Server (what app.listen() of Express and Koa, fastify.server, ' +
         `Nest's app.getHttpServer() and serve() of @hono/node-server give), got ${describe(server)}`,
@@ -133,6 +132,11 @@ export function attachProbes(probes: Probes, server: NetServer): () => void {
 }
 
 // --- internal ---
+
+/** An http.Server or https.Server (node:https, which loads TLS, only when it is not the former). */
+function isHttpServer(server: unknown): boolean {
+  return server instanceof process.getBuiltinModule('node:http').Server || server instanceof process.getBuiltinModule('node:https').Server;
+}
 
 function restore(server: NetServer, key: 'emit' | 'prependListener', ours: unknown, own: PropertyDescriptor | undefined): void {
   if (server[key] !== ours) return;

@@ -5,6 +5,7 @@
  * on a real clock it does not want, or receives a real signal.
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { sleep } from '../core/internal/deadline.js';
 
 /** A stream a command writes lines to. */
 export interface OutputStream {
@@ -43,8 +44,7 @@ export async function processIO(): Promise<CliIO> {
     env: process.env,
     cwd: process.cwd(),
     now: () => performance.now(),
-    // imported when first used: an exec probe never sleeps
-    sleep: async (ms, signal) => (await import('../core/internal/deadline.js')).sleep(ms, signal),
+    sleep,
     spawn: (command, args, options) => spawnNow(command, args, options),
     onSignal(signal, handler) {
       process.on(signal, handler);

@@ -3,7 +3,7 @@
  * without them, readiness checks built from the environment as the seed built them from
  * Django's settings (`DATABASE_URL` → `database(url)`, which picks `postgres`, `mysql` or
  * `sqlite` by scheme; `REDIS_URL` → `redis`; `MEMCACHED_SERVERS` → `memcached`). Each
- * check module, and each driver, is imported only when its variable is set.
+ * driver is imported only when its variable is set.
  */
 import type { CheckSpec } from '../core/check.js';
 import { ConfigError } from '../core/errors.js';
@@ -15,6 +15,9 @@ import type { LoadedConfig } from './_config.js';
 import type { CliIO } from './_io.js';
 import { capOutput } from './_probe-output.js';
 import type { Chosen, Output } from './probe.js';
+import { database } from '../checks/database.js';
+import { memcached } from '../checks/memcached.js';
+import { redis } from '../checks/redis.js';
 
 /** Check names of the checks built from the environment. */
 export const ENV_CHECKS = { DATABASE_URL: 'database', REDIS_URL: 'redis', MEMCACHED_SERVERS: 'memcached' } as const;
@@ -64,8 +67,8 @@ async function probesFromEnv(env: CliIO['env']): Promise<ProbesOptions> {
       throw new ConfigError(`$${variable}: ${(error as Error).message}`, { cause: error });
     }
   };
-  await build('DATABASE_URL', async (url) => (await import('../checks/database.js')).database(url));
-  await build('REDIS_URL', async (url) => (await import('../checks/redis.js')).redis(url));
-  await build('MEMCACHED_SERVERS', async (servers) => (await import('../checks/memcached.js')).memcached(servers));
+  await build('DATABASE_URL', async (url) => database(url));
+  await build('REDIS_URL', async (url) => redis(url));
+  await build('MEMCACHED_SERVERS', async (servers) => memcached(servers));
   return { readiness };
 }

@@ -13,6 +13,12 @@ import { InvalidOptionError, UsageError } from '../core/errors.js';
 import { SQL_URL_SCHEMES, parseSqlUrl, schemeOf, type SqlDialectName } from '../core/internal/sql/url.js';
 import { redact, registerUrlSecrets } from '../core/redact.js';
 import { parseHostPort } from '../checks/_host-port.js';
+import { database } from '../checks/database.js';
+import { http } from '../checks/http.js';
+import { memcached } from '../checks/memcached.js';
+import { redis } from '../checks/redis.js';
+import { tcp } from '../checks/tcp.js';
+import { loadSqlDriver } from '../core/internal/sql/client.js';
 
 /** A target to wait for. */
 export interface WaitTarget {
@@ -115,7 +121,7 @@ function databaseTarget(text: string, scheme: string, dialect: SqlDialectName, w
   const tls = /[?&](ssl|sslmode|sslcert|sslrootcert|tls)=/i.test(text);
   return urlTarget(text, tls, async (url) => {
     // the driver is imported here, before the first attempt and its deadline
-    const [{ database }] = await Promise.all([import('../checks/database.js'), import('../core/internal/sql/client.js').then((client) => client.loadSqlDriver(url))]);
+    await loadSqlDriver(url);
     return database(url);
   });
 }
@@ -124,12 +130,12 @@ function redisTarget(text: string, scheme: string, where: string): WaitTarget {
   if (!URL.canParse(text) || new URL(text).hostname === '') {
     throw new UsageError(`${where} is not a valid ${scheme}// URL (${scheme}//host[:port])`);
   }
-  return urlTarget(text, scheme === 'rediss:', async (url) => (await import('../checks/redis.js')).redis(url));
+  return urlTarget(text, scheme === 'rediss:', async (url) => redis(url));
 }
 
 function httpTarget(text: string, scheme: string, where: string): WaitTarget {
   if (!URL.canParse(text) || new URL(text).hostname === '') throw new UsageError(`${where} is not a valid ${scheme}// URL`);
-  return urlTarget(text, scheme === 'https:', async (url) => (await import('../checks/http.js')).http(url));
+  return urlTarget(text, scheme === 'https:', async (url) => http(url));
 }
 
 /** `tcp://host:port` and `memcached://host[:port]`: an address, nothing else (no credentials, no path). */
@@ -156,7 +162,7 @@ function tcpTarget(text: string, scheme: string, where: string): WaitTarget {
   const { host, port } = hostPort(text, scheme, where, undefined);
   return {
     label: redact(text),
-    addresses: loopbackHosts(host).map(({ host: address, via }) => ({ via, check: async () => (await import('../checks/tcp.js')).tcp(address, port) })),
+    addresses: loopbackHosts(host).map(({ host: address, via }) => ({ via, check: async () => tcp(address, port) })),
   };
 }
 
@@ -166,7 +172,7 @@ function memcachedTarget(text: string, scheme: string, where: string): WaitTarge
     label: redact(text),
     addresses: loopbackHosts(host).map(({ host: address, via }) => {
       const server = address.includes(':') && !address.startsWith('[') ? `[${address}]:${port}` : `${address}:${port}`;
-      return { via, check: async () => (await import('../checks/memcached.js')).memcached(server) };
+      return { via, check: async () => memcached(server) };
     }),
   };
 }

@@ -22,6 +22,7 @@ import { HASHER_NAMES, loadHasher, type HasherName, type PasswordHasher } from '
 import { DJANGO_ITERATIONS } from './_hashers/pbkdf2-sha256.js';
 import type { CliIO } from './_io.js';
 import { passwordProblems } from './_password-policy.js';
+import { createSqlClient } from '../core/internal/sql/client.js';
 
 export const FLAGS = {
   username: { type: 'string', short: 'u' },
@@ -198,7 +199,6 @@ async function openStore(plan: Plan, hasher: PasswordHasher | undefined, databas
   } catch (error) {
     throw new UsageError(toReason(error).replace('`ensureadmin()`', '--database'), { cause: error });
   }
-  const { createSqlClient } = await import('../core/internal/sql/client.js');
   // no reconnecting: a transaction (and its lock) lost with its connection must fail, not
   // carry on in autocommit on a new one
   const client = createSqlClient(url, { applicationName: `shipshape ensureadmin ${process.pid}`, reopen: false });

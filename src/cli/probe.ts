@@ -17,6 +17,7 @@ import { redact } from '../core/redact.js';
 import { parseFlags, seconds } from './_flags.js';
 import type { CliIO } from './_io.js';
 import { capOutput } from './_probe-output.js';
+import { formatJson } from '../core/format-json.js';
 
 export const FLAGS = {
   live: { type: 'boolean' },
@@ -161,7 +162,7 @@ async function askRunning(io: CliIO, target: { socket: string } | { url: URL }, 
 async function processStarted(io: CliIO, probe: Chosen, output: Output): Promise<number> {
   if (output.quiet) return 0;
   const report = { probe: probe.name, status: 'pass', checks: [], unmatchedExcludes: [] } as const;
-  const text = output.json ? `${(await import('../core/format-json.js')).formatJson(report, {}, true)}\n` : formatText(report, { word: probe.path.slice(1), verbose: output.verbose, details: true });
+  const text = output.json ? `${formatJson(report, {}, true)}\n` : formatText(report, { word: probe.path.slice(1), verbose: output.verbose, details: true });
   io.stdout.write(capOutput(text, output.json));
   return 0;
 }
