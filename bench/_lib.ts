@@ -20,6 +20,14 @@ export interface Variant {
   readonly args?: readonly string[];
 }
 
+const variants = new Map<string, Variant>();
+
+/** One Variant object per name, so that figures (and groups) naming the same server share its process. */
+export function variant(name: string, script: string, args: readonly string[] = []): Variant {
+  if (!variants.has(name)) variants.set(name, { name, script, args });
+  return variants.get(name)!;
+}
+
 export interface RunningServer {
   readonly url: string;
   readonly child: ChildProcess;
@@ -88,7 +96,7 @@ export async function measure(url: string, options: MeasureOptions = {}): Promis
  * sessions' load lowers a server's throughput far more than its CPU time per request, so the
  * second figure is the steadier reading of what a request costs.
  */
-export async function measureWithCpu(url: string, pid: number | undefined, options: MeasureOptions = {}): Promise<{ rps: number; cpuUs: number | undefined }> {
+export async function measureWithCpu(url: string, pid: number | undefined, options: MeasureOptions = {}): Promise<{ rps: number; cpuUs: number | undefined; responses: number }> {
   const before = cpuNs(pid);
   const result = await autocannon({
     url,
@@ -99,7 +107,7 @@ export async function measureWithCpu(url: string, pid: number | undefined, optio
   const after = cpuNs(pid);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   const cpuUs = before === undefined || after === undefined ? undefined : (after - before) / 1000 / result.requests.total;
-  return { rps: result.requests.average, cpuUs };
+  return { rps: result.requests.average, cpuUs, responses: result.requests.total };
 }
 
 function cpuNs(pid: number | undefined): number | undefined {

@@ -10,7 +10,7 @@
 //   0.97 allowed on this noisy machine), and with a no-op middleware (Koa, Hono: the floor).
 // BENCH_ADAPTERS=koa (a substring of the names) runs some groups only; 1.5 s a measurement by
 // default so that the whole run stays near ten minutes (BENCH_SECONDS, BENCH_ROUNDS).
-import { compareGroup, type Figure, type FigureResult, type Point, type Variant } from './_lib.js';
+import { compareGroup, variant as serverVariant, type Figure, type FigureResult, type Point, type Variant } from './_lib.js';
 
 interface Framework {
   readonly name: string;
@@ -85,11 +85,7 @@ function nodeFigures(): Figure[] {
   ];
 }
 
-const variants = new Map<string, Variant>();
-
-/** One Variant object per server, so that figures naming the same server share its process. */
+/** The framework's server in one mode (_mode.ts). */
 function variant(f: Framework, mode: string): Variant {
-  const key = `${f.name} ${mode}`;
-  if (!variants.has(key)) variants.set(key, { name: key, script: f.script, args: [...(f.args ?? []), mode] });
-  return variants.get(key)!;
+  return serverVariant(`${f.name} ${mode}`, f.script, [...(f.args ?? []), mode]);
 }

@@ -5,7 +5,7 @@ export default async function livez(): Promise<void> {
   const result = await compare({
     label: '/livez node:http',
     baseline: { name: 'bare node:http', script: 'node-bare.ts' },
-    candidate: { name: 'withProbes', script: 'node-probes.ts' },
+    candidate: { name: 'withProbes', script: 'node-app.ts', args: ['adapter'] },
     urlPath: '/livez',
   });
   console.log(`target ≥ 0.95: ${result.ratio >= 0.95 ? 'met' : 'NOT met'}`);

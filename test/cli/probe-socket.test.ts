@@ -170,7 +170,9 @@ describe('shipshape probe --socket: a worker probed over its Unix socket', () =>
     // nobody must be able to reach the built binary and the socket's directory
     chmodSync(dir, 0o755);
     const probe = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli/main.js'), 'probe', '--live', '--socket', worker.socket], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: '/' });
-    if (probe.status === 2 || /EACCES.*main\.js|Cannot find module/.test(probe.stderr)) return t.skip(`user nobody cannot run the binary here: ${probe.stderr.trim()}`);
+    if (probe.error || probe.status === 2 || /EACCES.*main\.js|Cannot find module/.test(probe.stderr)) {
+      return t.skip(`user nobody cannot run ${probe.error ? process.execPath : 'the binary'} here: ${probe.error?.message ?? probe.stderr.trim()}`);
+    }
     assert.equal(probe.status, 1, probe.stderr);
     assert.equal(probe.stderr, `shipshape probe: ${worker.socket}: permission denied (the socket is mode 0600: probe as the app's user)\n`);
   });

@@ -258,8 +258,9 @@ describe('wait4 in-process', () => {
     const code = await runCli(['wait4', POSTGRES_URL, REDIS_URL, `memcached://${MEMCACHED_SERVER}`, `tcp://127.0.0.1:${refused}`, '--timeout', '1', '--interval', '0.2', '--stable', '0.4'], io);
     assert.equal(code, 1, io.err());
     assert.match(io.out(), /is not ready after 1 s: ECONNREFUSED/);
-    // the servers' ends of the connections close a moment later
+    // the servers' ends of the connections close a moment later (and what was open before
+    // may have closed meanwhile: Node 24 had a timer of its own open at the start)
     for (let i = 0; i < 50 && open().length > before; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(open().length, before, `still open: ${open().join(', ')}`);
+    assert.ok(open().length <= before, `still open: ${open().join(', ')} (${before} before)`);
   });
 });
