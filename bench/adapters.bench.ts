@@ -22,11 +22,13 @@ interface Framework {
   readonly attachPassThrough?: boolean;
   /** Measure a no-op middleware's pass-through: the floor of any middleware there. */
   readonly noop?: boolean;
+  /** Measure the adapter's pass-through beside an app's own no-op hook ÷ that hook alone (Fastify: the first onRequest hook costs the most). */
+  readonly besideAppHook?: boolean;
 }
 
 const FRAMEWORKS: readonly Framework[] = [
   { name: 'Express 5', script: 'express-app.ts', terminus: true, attachPassThrough: true },
-  { name: 'Fastify 5', script: 'fastify-app.ts', terminus: true, attachPassThrough: true },
+  { name: 'Fastify 5', script: 'fastify-app.ts', terminus: true, attachPassThrough: true, noop: true, besideAppHook: true },
   { name: 'Koa 3', script: 'koa-app.ts', terminus: true, noop: true },
   { name: 'Hono 4', script: 'hono-app.ts', noop: true },
   { name: 'Nest 11 (Express)', script: 'nest-app.ts', args: ['express'] },
@@ -68,6 +70,9 @@ function frameworkFigures(f: Framework): Figure[] {
   if (f.terminus) figures.push({ label: `/livez ${f.name} + terminus ÷ bare node:http`, candidate: at('terminus', '/livez'), baseline: BARE });
   figures.push({ label: `pass-through /app ${f.name} adapter ÷ without`, candidate: at('adapter', '/app'), baseline: at('own', '/app'), target: PASS_THROUGH });
   if (f.noop) figures.push({ label: `pass-through /app ${f.name} + a no-op middleware ÷ without`, candidate: at('noop', '/app'), baseline: at('own', '/app') });
+  if (f.besideAppHook) {
+    figures.push({ label: `pass-through /app ${f.name} adapter beside the app's own hook ÷ that hook alone`, candidate: at('adapter+noop', '/app'), baseline: at('noop', '/app'), target: PASS_THROUGH });
+  }
   if (f.attachPassThrough) {
     figures.push({ label: `pass-through /app ${f.name} + attachProbes ÷ without`, candidate: at('attach', '/app'), baseline: at('own', '/app'), target: PASS_THROUGH });
   }
@@ -85,7 +90,7 @@ function nodeFigures(): Figure[] {
   ];
 }
 
-/** The framework's server in one mode (_mode.ts). */
+/** The framework's server in one mode (_mode.ts), or two joined by `+` (`adapter+noop`). */
 function variant(f: Framework, mode: string): Variant {
-  return serverVariant(`${f.name} ${mode}`, f.script, [...(f.args ?? []), mode]);
+  return serverVariant(`${f.name} ${mode}`, f.script, [...(f.args ?? []), ...mode.split('+')]);
 }

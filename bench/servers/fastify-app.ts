@@ -8,7 +8,8 @@ import { announce, MODE, onServer, PROBE_HEADERS, probes } from './_mode.js';
 const app = Fastify();
 if (MODE === 'adapter') await app.register(fastifyProbes, { probes });
 if (MODE === 'alt') app.addHook('onRequest', fastifySendHook(probes));
-if (MODE === 'noop') app.addHook('onRequest', (request, reply, done) => done());
+// `noop` may come with `adapter` (bench/adapters.bench.ts): the adapter beside an app's own hook
+if (process.argv.includes('noop')) app.addHook('onRequest', (request, reply, done) => done());
 if (MODE === 'routes') await app.register(fastifyRoutesPlugin, { probes });
 app.get('/app', async () => 'app');
 // (not beside the probe routes of the `routes` mode: Fastify refuses a route twice)
