@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as NetServer } from 'node:net';
 import { InvalidOptionError } from '../core/errors.js';
+import { nodeProbeRequest, writeNodeResponse } from '../core/handle.js';
 import { describe } from '../core/options.js';
 import type { Probes } from '../core/probes.js';
 import { expectProbes } from './_expect-probes.js';
@@ -106,15 +107,17 @@ export function attachProbes(probes: Probes, server: NetServer): () => void {
   const first = new Set<unknown>(); // 'request' listeners prepended after the call
   let attached = true;
   function shipshapeEmit(this: NetServer, event: string | symbol, req?: IncomingMessage, res?: ServerResponse): boolean {
-    if (event !== 'request' || !attached || !probes.handle(req!, res!)) return Reflect.apply(emit, this, arguments) as boolean;
-    // listeners prepended after the call lead the list; the probe's answer is written in a
-    // promise continuation (probes.handle), so they still run before it
-    if (first.size > 0) {
-      for (const listener of this.rawListeners('request')) {
-        if (!first.has(listener)) break;
-        Reflect.apply(listener, this, [req, res]);
-      }
+    if (event !== 'request' || !attached) return Reflect.apply(emit, this, arguments) as boolean;
+    if (first.size === 0) return probes.handle(req!, res!) || (Reflect.apply(emit, this, arguments) as boolean);
+    // listeners prepended after the call lead the list, probe requests included: they run
+    // before the answer is written
+    const pending = probes.respond(nodeProbeRequest(req!));
+    if (!pending) return Reflect.apply(emit, this, arguments) as boolean;
+    for (const listener of this.rawListeners('request')) {
+      if (!first.has(listener)) break;
+      Reflect.apply(listener, this, [req, res]);
     }
+    writeNodeResponse(res!, req!.method ?? 'GET', pending);
     return true;
   }
   function shipshapePrependListener(this: NetServer, event: string | symbol, listener: (...args: any[]) => void): NetServer {

@@ -5,7 +5,7 @@
  * works.
  */
 import { pathAndQuery } from './internal/url.js';
-import { respond, type ProbeEngine } from './respond.js';
+import { respond, settledResponse, type ProbeEngine, type ProbeRequest, type ProbeResponse } from './respond.js';
 
 /** The part of `http.IncomingMessage` the probes read. */
 export interface NodeRequestLike {
@@ -22,22 +22,39 @@ export interface NodeResponseLike {
 
 /** Answers a probe request on `res` and returns `true`; returns `false` for any other request. */
 export function handleNode(engine: ProbeEngine, req: NodeRequestLike, res: NodeResponseLike): boolean {
-  const method = req.method ?? 'GET';
-  const accept = req.headers.accept;
-  const pending = respond(engine, {
-    method,
-    url: pathAndQuery(req.url ?? '/'),
-    accept: Array.isArray(accept) ? accept.join(',') : accept,
-  });
+  const pending = respond(engine, nodeProbeRequest(req));
   if (!pending) return false;
-  pending
-    .then((response) => {
-      // HEAD: the status and headers (Content-Length included) without a body (RFC 9110 §9.3.2)
-      res.writeHead(response.status, response.headers as Record<string, string>);
-      res.end(method === 'HEAD' ? undefined : response.body);
-    })
-    // A write that throws (the client gone, headers already sent by someone else) must not
-    // become an unhandled rejection, which would end the app: the socket is dropped instead.
-    .catch(() => (res as { destroy?: () => void }).destroy?.());
+  writeNodeResponse(res, req.method ?? 'GET', pending);
   return true;
+}
+
+/** What the core reads of a node:http request. */
+export function nodeProbeRequest(req: NodeRequestLike): ProbeRequest {
+  const accept = req.headers.accept;
+  return { method: req.method ?? 'GET', url: pathAndQuery(req.url ?? '/'), accept: Array.isArray(accept) ? accept.join(',') : accept };
+}
+
+/**
+ * Writes a probe's answer on `res`: at once when it is already known (the plain `ok` of a
+ * probe without checks: no promise hop, so node:http sends it in the same tick as it parsed
+ * the request), else when it settles. A write that throws (the client gone, headers already
+ * sent by someone else) drops the socket; it never becomes an exception in the server's
+ * `emit` or an unhandled rejection, either of which would end the app.
+ */
+export function writeNodeResponse(res: NodeResponseLike, method: string, pending: Promise<ProbeResponse>): void {
+  const settled = settledResponse(pending);
+  if (settled) writeOrDrop(res, method, settled);
+  else void pending.then((response) => writeOrDrop(res, method, response));
+}
+
+// --- internal ---
+
+function writeOrDrop(res: NodeResponseLike, method: string, response: ProbeResponse): void {
+  try {
+    // HEAD: the status and headers (Content-Length included) without a body (RFC 9110 §9.3.2)
+    res.writeHead(response.status, response.headers as Record<string, string>);
+    res.end(method === 'HEAD' ? undefined : response.body);
+  } catch {
+    (res as { destroy?: () => void }).destroy?.();
+  }
 }

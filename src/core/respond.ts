@@ -53,7 +53,16 @@ export function respond(engine: ProbeEngine, request: ProbeRequest): Promise<Pro
 const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/health+json';
-const OK: Promise<ProbeResponse> = Promise.resolve(frozen(textResponse(200, 'ok')));
+const OK_RESPONSE = frozen(textResponse(200, 'ok'));
+const OK: Promise<ProbeResponse> = Promise.resolve(OK_RESPONSE);
+
+/**
+ * The response `pending` already holds when it is the shared `ok` of a probe without checks
+ * (so a writer may answer in the same tick), else `undefined`.
+ */
+export function settledResponse(pending: Promise<ProbeResponse>): ProbeResponse | undefined {
+  return pending === OK ? OK_RESPONSE : undefined;
+}
 
 async function answer(engine: ProbeEngine, route: Route, query: URLSearchParams | undefined, json: boolean): Promise<ProbeResponse> {
   if (route.check !== undefined) {
