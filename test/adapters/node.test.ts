@@ -84,6 +84,25 @@ describe('shipshape/node withProbes', () => {
       direct.close();
     }
   });
+
+  it("writes a probe's plain ok before handle() returns, and a probe with checks once they settle", async () => {
+    const checked = createProbes({ readiness: { slow: () => new Promise((resolve) => setTimeout(resolve, 20)) } });
+    const endedOnReturn: Record<string, boolean> = {};
+    const server = http.createServer((req, res) => {
+      checked.handle(req, res);
+      endedOnReturn[req.url!] = res.writableEnded;
+    });
+    const url = await listen(server);
+    try {
+      assert.equal(await (await fetch(`${url}/livez`)).text(), 'ok');
+      assert.equal(await (await fetch(`${url}/readyz`)).text(), 'ok');
+      assert.deepEqual(endedOnReturn, { '/livez': true, '/readyz': false });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await checked.close();
+    }
+  });
 });
 
 describe('shipshape/node errors', () => {
