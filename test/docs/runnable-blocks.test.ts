@@ -1,36 +1,44 @@
 /**
- * The README's examples work as written:
- * - every code block marked `ts runnable` runs (from src/, through tsx, its `shipshape`
- *   imports pointed at this repository) and exits 0, printing exactly what the `// …`
- *   comments of its `console.log` lines say;
- * - every `shipshape <command> …` line in any code block (shell, YAML, Dockerfile) names a
- *   command that exists and parses with that command's own flags.
+ * The documentation's examples work as written: every code block marked `ts runnable` in
+ * README.md or any page below docs/ runs (from src/, through tsx, its `shipshape` imports
+ * pointed at this repository) and exits 0, printing exactly what the `// …` comments of its
+ * `console.log` lines say.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { parseFlags } from '../../src/cli/_flags.js';
-import { COMMANDS } from '../../src/cli/commands.js';
 import { ROOT } from '../_helpers/build.js';
-import { startShipshape, TSX } from '../_helpers/cli.js';
+import { TSX } from '../_helpers/cli.js';
+import { codeBlocks } from '../_helpers/docs.js';
 import { MEMCACHED_SERVER, POSTGRES_URL, REDIS_URL, requireService } from '../_helpers/services.js';
-import { spawn } from 'node:child_process';
 
-const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-const BLOCKS = [...README.matchAll(/^```([^\n]*)\n([\s\S]*?)^```$/gm)].map((match) => ({
-  info: match[1]!.trim(),
-  code: match[2]!,
-  line: README.slice(0, match.index).split('\n').length,
-}));
-const RUNNABLE = BLOCKS.filter((block) => block.info === 'ts runnable');
+const RUNNABLE = codeBlocks().filter((block) => block.info === 'ts runnable');
 const DIR = path.join(ROOT, '.tmp/docs');
 
-/** `'shipshape'` and `'shipshape/node'` imports → this repository's src/, by file URL. */
+/** The variables a block may read, the service each one names, and its value in the tests. */
+const SERVICES = [
+  { variable: 'DATABASE_URL', name: 'postgres', port: 5432, value: POSTGRES_URL },
+  { variable: 'REDIS_URL', name: 'redis', port: 6379, value: REDIS_URL },
+  { variable: 'MEMCACHED_SERVERS', name: 'memcached', port: 11211, value: MEMCACHED_SERVER },
+] as const;
+
+/** package.json `exports`: `'./express'` → `./dist/adapters/express.js`. */
+const EXPORTS = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, string | { default?: string }> }).exports;
+
+/**
+ * `'shipshape'` and `'shipshape/<entry>'` imports → the entry's source in this repository, by
+ * file URL, found from package.json's `exports` as the build finds it (`./dist/x.js` is built
+ * from `src/x.ts`), so an entry point added later works in examples at once.
+ */
 function pointAtSource(code: string): string {
-  return code.replace(/from 'shipshape(\/[a-z]+)?'/g, (_, entry: string | undefined) => {
-    const file = entry === undefined ? 'src/index.ts' : `src/adapters${entry}.ts`;
-    return `from '${new URL(`file://${path.join(ROOT, file)}`).href}'`;
+  return code.replace(/(from\s*|import\s*\(\s*)(['"])shipshape(\/[\w-]+)?\2/g, (whole, before: string, quote: string, entry: string | undefined) => {
+    const target = EXPORTS[`.${entry ?? ''}`];
+    const built = typeof target === 'string' ? target : target?.default;
+    if (built === undefined) return whole; // not an entry point: the block fails to import it, and says which
+    const source = path.join(ROOT, built.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
+    return `${before}${quote}${new URL(`file://${source}`).href}${quote}`;
   });
 }
 
@@ -43,7 +51,7 @@ function expectedOutput(code: string): string[] {
 }
 
 function run(file: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, DATABASE_URL: POSTGRES_URL, REDIS_URL, MEMCACHED_SERVERS: MEMCACHED_SERVER };
+  const env = { ...process.env, ...Object.fromEntries(SERVICES.map((service) => [service.variable, service.value])) };
   const child = spawn(process.execPath, ['--import', TSX, file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -53,81 +61,37 @@ function run(file: string): Promise<{ status: number | null; stdout: string; std
   return new Promise((resolve) => child.on('close', (status) => (clearTimeout(killer), resolve({ status, stdout, stderr }))));
 }
 
-describe('README runnable examples', () => {
+describe('runnable examples of README.md and docs/', () => {
   before(() => mkdirSync(DIR, { recursive: true }));
 
   it('has some', () => assert.ok(RUNNABLE.length >= 5, `${RUNNABLE.length} runnable blocks`));
 
   for (const block of RUNNABLE) {
-    it(`README.md:${block.line} runs and prints what its comments say`, async (t) => {
-      for (const [variable, name, port] of [['DATABASE_URL', 'postgres', 5432], ['REDIS_URL', 'redis', 6379], ['MEMCACHED_SERVERS', 'memcached', 11211]] as const) {
+    const where = `${block.file}:${block.line}`;
+    it(`${where} runs and prints what its comments say`, async (t) => {
+      for (const { variable, name, port } of SERVICES) {
         if (block.code.includes(variable) && !(await requireService(t, name, port))) return;
       }
-      const file = path.join(DIR, `readme-${block.line}.mts`);
+      const file = path.join(DIR, `${block.file.replace(/\.md$/, '').replaceAll('/', '-')}-${block.line}.mts`);
       writeFileSync(file, pointAtSource(block.code));
       const result = await run(file);
-      assert.equal(result.status, 0, `README.md:${block.line} exited ${result.status}:\n${result.stderr}`);
+      assert.equal(result.status, 0, `${where} exited ${result.status}:\n${result.stderr}`);
       assert.deepEqual(result.stdout.split('\n').filter((line) => line !== ''), expectedOutput(block.code));
     });
   }
 
+  it('points every entry point at its source', () => {
+    const code = pointAtSource("import { a } from 'shipshape';\nimport { b } from \"shipshape/node\";\nconst c = await import('shipshape/express');\nimport { d } from 'shipshape/made-up';");
+    assert.match(code, /from 'file:\/\/.*\/src\/index\.ts'/);
+    assert.match(code, /from "file:\/\/.*\/src\/adapters\/node\.ts"/);
+    assert.match(code, /import\('file:\/\/.*\/src\/adapters\/express\.ts'\)/);
+    assert.match(code, /from 'shipshape\/made-up'/, 'an unknown entry is left as written');
+  });
+
   it('catches a wrong comment (the check can fail)', async () => {
-    const file = path.join(DIR, 'readme-wrong.mts');
+    const file = path.join(DIR, 'docs-wrong.mts');
     writeFileSync(file, "console.log(1 + 1); // 3\n");
     const result = await run(file);
     assert.notDeepEqual(result.stdout.split('\n').filter(Boolean), expectedOutput("console.log(1 + 1); // 3\n"));
-  });
-});
-
-/** Commands that take positional arguments (targets, files); the others take flags only. */
-const TAKES_POSITIONALS = new Set(['wait4', 'doctor']);
-const NAMES = COMMANDS.map((command) => command.name).join('|');
-const INVOCATION = new RegExp(`(?:^|[\\s\\[,"'(])(?:npx |npm run -s |[\\w./-]*/)?shipshape(?:\\.js)?["']?(?: --)?,? ["']?(${NAMES})["']?(?=[\\s,\\]]|$)(.*)$`);
-
-/** `shipshape <command> …` lines of every code block: the command and its arguments, shell or YAML-array style. */
-function commandLines(): { where: string; name: string; args: string[] }[] {
-  return BLOCKS.flatMap((block) => {
-    const lines = block.code.split('\n');
-    return lines.flatMap((text, index) => {
-      const match = INVOCATION.exec(text);
-      if (!match || /[<…]|\[-|\| --/.test(match[2]!)) return []; // a synopsis (`[--timeout SEC]`, `--live | --ready`), not a command line
-      const rest = match[2]!;
-      // `["shipshape", "probe", "--live"]`: a YAML (JSON) array, which may go on over the next lines
-      const args = rest.trimStart().startsWith(',') ? arrayArgs([rest, ...lines.slice(index + 1)].join(' ')) : shellArgs(rest);
-      return [{ where: `README.md:${block.line + index + 1}`, name: match[1]!, args }];
-    });
-  });
-}
-
-function shellArgs(rest: string): string[] {
-  const command = rest.split(/\s(?:#|\||&&|;|2>|>)\s?|;\s|\)$/)[0] ?? '';
-  return [...command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!).filter((arg) => !arg.startsWith('$') || arg === '--');
-}
-
-function arrayArgs(rest: string): string[] {
-  const inside = rest.slice(0, rest.indexOf(']'));
-  return inside.split(',').map((arg) => arg.trim().replace(/^["']|["']$/g, '')).filter(Boolean);
-}
-
-describe('README command lines', () => {
-  const lines = commandLines();
-
-  it('cover every command', () => {
-    for (const { name } of COMMANDS) assert.ok(lines.some((line) => line.name === name), `no README command line runs shipshape ${name}`);
-  });
-
-  for (const line of lines) {
-    it(`${line.where}: shipshape ${line.name} ${line.args.join(' ')}`, async () => {
-      const module = await COMMANDS.find((command) => command.name === line.name)!.load();
-      const parsed = parseFlags(line.args, module.FLAGS, true);
-      if (!TAKES_POSITIONALS.has(line.name)) assert.deepEqual(parsed.positionals, [], 'no positional arguments');
-      if (line.name === 'lockedmigrate') assert.ok(parsed.hasRest && parsed.rest.length > 0, 'lockedmigrate runs a COMMAND after --');
-    });
-  }
-
-  it('the binary agrees that a made-up flag does not exist (the check can fail)', async () => {
-    const run = await startShipshape(['probe', '--ready', '--made-up']).done;
-    assert.equal(run.status, 2);
-    assert.match(run.stderr, /unknown option --made-up/);
   });
 });
