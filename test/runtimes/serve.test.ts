@@ -6,9 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { buildPackage } from '../_helpers/build.js';
-import { findRuntime, requireRuntime, RUNTIME_NAMES, startRuntimeApp, type RuntimeApp } from '../_helpers/runtimes.js';
+import { FIXTURES, findRuntime, requireRuntime, runToEnd, RUNTIME_NAMES, startRuntimeApp, type RuntimeApp } from '../_helpers/runtimes.js';
 import { get, sleep } from '../_helpers/shutdown.js';
 
 const RUNTIMES = RUNTIME_NAMES.map((name) => [name, findRuntime(name)] as const);
@@ -105,6 +106,18 @@ for (const [name, runtime] of RUNTIMES) {
         }
       });
 
+      it('WebSocket upgrades reach the handler, also while draining (a 101 is left alone)', async (t) => {
+        const app = await start(t, { DELAY_MS: '3000' });
+        if (!app) return;
+        const url = `${app.base.replace('http:', 'ws:')}/ws`;
+        const echo = (): ReturnType<typeof runToEnd> => runToEnd(runtime!, path.join(FIXTURES, 'ws-client.mjs'), [url], {}, 10_000);
+        assert.deepEqual(pick2(await echo()), [0, 'echo ping\n']);
+        app.child.kill('SIGTERM');
+        await sleep(200);
+        assert.deepEqual(pick2(await echo()), [0, 'echo ping\n']);
+        assert.equal(await app.exited, 0, app.output());
+      });
+
       it('SIGINT starts it too', async (t) => {
         const app = await start(t, { DELAY_MS: '0' });
         if (!app) return;
@@ -135,6 +148,10 @@ for (const [name, runtime] of RUNTIMES) {
       });
     });
   });
+}
+
+function pick2(run: { status: number | null; stdout: string; stderr: string }): [number | null, string] {
+  return [run.status, run.stdout || run.stderr];
 }
 
 function pick(answer: { status: number; body: string }): [number, string] {

@@ -5,7 +5,8 @@
 // It imports the built package by its name, prints `listening PORT` and hands the server to
 // gracefulShutdown (DELAY_MS, TIMEOUT_MS; phases logged on stderr as `log LEVEL message`).
 // Routes: GET /app → "app"; GET /args → what the handler got beside the request; POST
-// /readyz → 201 "app readyz"; GET /slow?ms=N → "slow" after N ms; GET /hang → never answers.
+// /readyz → 201 "app readyz"; GET /slow?ms=N → "slow" after N ms; GET /hang → never answers;
+// GET /ws → a WebSocket that echoes (native only: Bun's server.upgrade(), Deno.upgradeWebSocket()).
 import { createProbes, gracefulShutdown } from 'shipshape';
 import { withProbes } from 'shipshape/fetch';
 
@@ -31,6 +32,12 @@ async function route(request, self, args) {
     return new Response('slow');
   }
   if (url.pathname === '/hang') return new Promise(() => {});
+  if (url.pathname === '/ws' && globalThis.Bun) return args[1].upgrade(request) ? undefined : new Response('no upgrade', { status: 400 });
+  if (url.pathname === '/ws') {
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    socket.onmessage = (event) => socket.send(event.data);
+    return response;
+  }
   return new Response('app');
 }
 
@@ -48,7 +55,7 @@ if (kind === 'hono') {
 const fetch = withProbes(probes, handler);
 
 const server = globalThis.Bun
-  ? Bun.serve({ port: 0, hostname: '127.0.0.1', fetch })
+  ? Bun.serve({ port: 0, hostname: '127.0.0.1', fetch, websocket: { message: (ws, message) => ws.send(message) } })
   : Deno.serve({ port: 0, hostname: '127.0.0.1', onListen() {} }, fetch);
 globalThis.server = server;
 
