@@ -1,7 +1,8 @@
 /**
  * SPEC §9 on real Bun and Deno: an app importing the built package serves the probes with
  * shipshape/fetch's withProbes on Bun.serve() / Deno.serve() (a plain handler, and Hono's
- * app.fetch), passes its own requests through untouched, and shuts down on SIGTERM and
+ * app.fetch) and with shipshape/hono's middleware, passes its own requests through
+ * untouched, and shuts down on SIGTERM and
  * SIGINT with the timeline of SPEC §4 (test/_fixtures/runtimes/server.mjs).
  */
 import assert from 'node:assert/strict';
@@ -15,14 +16,19 @@ import { get, sleep } from '../_helpers/shutdown.js';
 const RUNTIMES = RUNTIME_NAMES.map((name) => [name, findRuntime(name)] as const);
 
 before(() => {
-  if (RUNTIMES.some(([, runtime]) => runtime)) buildPackage(['index.js', 'adapters/fetch.js']);
+  if (RUNTIMES.some(([, runtime]) => runtime)) buildPackage(['index.js', 'adapters/fetch.js', 'adapters/hono.js']);
 });
 
 for (const [name, runtime] of RUNTIMES) {
   describe(`${runtime?.label ?? name}: withProbes on the runtime's own server`, () => {
 
-    for (const kind of ['native', 'hono'] as const) {
-      describe(kind === 'native' ? `${name === 'bun' ? 'Bun' : 'Deno'}.serve(withProbes(probes, handler))` : 'withProbes(probes, app.fetch) of Hono', () => {
+    const KINDS = {
+      native: `${name === 'bun' ? 'Bun' : 'Deno'}.serve(withProbes(probes, handler))`,
+      hono: 'withProbes(probes, app.fetch) of Hono',
+      'hono-middleware': 'app.use(honoProbes(probes)) of shipshape/hono',
+    } as const;
+    for (const [kind, title] of Object.entries(KINDS)) {
+      describe(title, () => {
         let app: RuntimeApp | undefined;
         const start = async (t: TestContext): Promise<RuntimeApp | undefined> => {
           if (!requireRuntime(t, name, runtime)) return undefined;

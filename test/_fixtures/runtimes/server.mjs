@@ -2,6 +2,7 @@
 // (test/runtimes/): `bun server.mjs KIND` or `deno run -A server.mjs KIND`, KIND being
 //   native — Bun.serve() / Deno.serve() with a plain fetch handler behind withProbes
 //   hono   — withProbes(probes, app.fetch) of a Hono app on Bun.serve() / Deno.serve()
+//   hono-middleware — app.use(honoProbes(probes)) of shipshape/hono, app.fetch on the server
 // It imports the built package by its name, prints `listening PORT` and hands the server to
 // gracefulShutdown (DELAY_MS, TIMEOUT_MS; phases logged on stderr as `log LEVEL message`).
 // Routes: GET /app → "app"; GET /args → what the handler got beside the request; POST
@@ -41,18 +42,18 @@ async function route(request, self, args) {
   return new Response('app');
 }
 
-let handler;
-if (kind === 'hono') {
+let fetch;
+if (kind.startsWith('hono')) {
   const { Hono } = await import('hono');
   const app = new Hono();
+  if (kind === 'hono-middleware') app.use((await import('shipshape/hono')).honoProbes(probes));
   app.all('*', (c) => route(c.req.raw, undefined, [c.req.raw, c.env]));
-  handler = app.fetch;
+  fetch = kind === 'hono-middleware' ? app.fetch : withProbes(probes, app.fetch);
 } else {
-  handler = function fetch(request, ...rest) {
+  fetch = withProbes(probes, function fetch(request, ...rest) {
     return route(request, this, [request, ...rest]);
-  };
+  });
 }
-const fetch = withProbes(probes, handler);
 
 const server = globalThis.Bun
   ? Bun.serve({ port: 0, hostname: '127.0.0.1', fetch, websocket: { message: (ws, message) => ws.send(message) } })
