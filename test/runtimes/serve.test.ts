@@ -2,8 +2,8 @@
  * SPEC §9 on real Bun and Deno: an app importing the built package serves the probes with
  * shipshape/fetch's withProbes on Bun.serve() / Deno.serve() (a plain handler, and Hono's
  * app.fetch) and with shipshape/hono's middleware, passes its own requests through
- * untouched, and shuts down on SIGTERM and
- * SIGINT with the timeline of SPEC §4 (test/_fixtures/runtimes/server.mjs).
+ * untouched, and shuts down on SIGTERM and SIGINT with the timeline of SPEC §4
+ * (test/_fixtures/runtimes/server.mjs).
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
