@@ -30,6 +30,7 @@ const ENTRIES: Record<string, string[]> = {
   './koa': ['koaProbes'],
   './hono': ['honoProbes'],
   './nest': ['SHIPSHAPE_PROBES', 'ShipshapeModule'],
+  './fetch': ['withProbes'],
 };
 
 function sourceOf(entry: string): URL {

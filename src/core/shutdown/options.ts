@@ -7,16 +7,19 @@ import { InvalidOptionError } from '../errors.js';
 import { log, toLogger, type Logger } from '../logger.js';
 import { describe, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber, resolveOptions } from '../options.js';
 import type { Probes } from '../probes.js';
+import type { BunServerLike } from './bun-server.js';
+import type { DenoServerLike } from './deno-server.js';
 
 /** A cleanup step run after the server has closed; its signal aborts at `hookTimeoutMs`. */
 export type ShutdownHook = (signal: AbortSignal) => unknown;
 
 /**
  * What `gracefulShutdown` stops: a node:http(s) server (also what Express, Koa and
- * Hono's node server give), a Fastify instance, any object with `close()` (awaited, or
- * given a callback if it takes one), or `null` for a worker with no server.
+ * Hono's node server give), a Fastify instance, a `Bun.serve()` or `Deno.serve()` server,
+ * any object with `close()` (awaited, or given a callback if it takes one), or `null` for a
+ * worker with no server.
  */
-export type ShutdownServer = { close(...args: never[]): unknown } | null;
+export type ShutdownServer = { close(...args: never[]): unknown } | BunServerLike | DenoServerLike | null;
 
 /** Options of `gracefulShutdown`. */
 export interface ShutdownOptions {

@@ -6,7 +6,9 @@
  */
 import { InvalidOptionError } from '../errors.js';
 import { describe } from '../options.js';
+import { bunServerTarget, isBunServer } from './bun-server.js';
 import { ConnectionTracker, type HttpServerLike } from './connection-tracker.js';
+import { denoServerTarget, isDenoServer } from './deno-server.js';
 
 /** One kind of server, as the shutdown sequence drives it. */
 export interface ShutdownTarget {
@@ -31,6 +33,8 @@ export function toShutdownTarget(server: unknown): ShutdownTarget {
   if (server === null) return noServer();
   if (isHttpServer(server)) return httpTarget(server);
   if (isFastify(server)) return fastifyTarget(server);
+  if (isBunServer(server)) return bunServerTarget(server);
+  if (isDenoServer(server)) return denoServerTarget(server);
   if (typeof server === 'object' && typeof (server as { close?: unknown }).close === 'function') {
     return closableTarget(server as { close: (...args: unknown[]) => unknown });
   }
