@@ -7,7 +7,7 @@ import { RESERVED_CHECK_NAMES, registerGroup, type RegistryContext } from '../..
 import { createProbes } from '../../src/index.js';
 
 function context(defaults: Partial<RegistryContext['defaults']> = {}): RegistryContext {
-  return { defaults: { timeoutMs: 900, cacheMs: 0, critical: true, ...defaults }, logger: undefined, runners: new Map(), closable: new Set() };
+  return { defaults: { timeoutMs: 900, cacheMs: 0, intervalMs: 0, critical: true, ...defaults }, logger: undefined, runners: new Map(), closable: new Set() };
 }
 
 describe('registerGroup', () => {
@@ -71,8 +71,8 @@ describe('registerGroup validation', () => {
     rejects({ db: { run: () => {}, cacheMs: -1 } }, 'Expected `readiness.db.cacheMs` to be a number ≥ 0, got `-1`');
     rejects({ db: { run: () => {}, critical: 'no' } }, 'Expected `readiness.db.critical` to be true or false, got `"no"`');
     rejects({ db: { run: () => {}, close: 'now' } }, 'Expected `readiness.db.close` to be a function, got `"now"`');
-    rejects({ db: { run: 'SELECT 1' } }, 'Expected `readiness.db` to be a check: an async function or { run, timeoutMs, critical, cacheMs }, got an object');
-    rejects({ db: { run: () => {}, retries: 2 } }, 'Unknown option `readiness.db.retries`: expected one of `run`, `timeoutMs`, `critical`, `cacheMs`, `close`');
+    rejects({ db: { run: 'SELECT 1' } }, 'Expected `readiness.db` to be a check: an async function or { run, timeoutMs, critical, cacheMs, intervalMs }, got an object');
+    rejects({ db: { run: () => {}, retries: 2 } }, 'Unknown option `readiness.db.retries`: expected one of `run`, `timeoutMs`, `critical`, `cacheMs`, `intervalMs`, `close`');
   });
 
   it('takes Infinity as "never" for a spec’s timeoutMs and cacheMs', () => {
