@@ -112,12 +112,17 @@ export class CheckRunner {
 
   #current(now: number): CheckResult | undefined {
     const last = this.#last;
-    const background = this.settings.intervalMs > 0;
-    if (last !== undefined && (background ? now - this.#lastAt <= this.#staleAfterMs : now - this.#lastAt < this.settings.cacheMs)) return last;
+    if (this.settings.intervalMs > 0) {
+      // the latest result is the timeout's, and the run behind it still hangs: say so
+      if (this.#abandoned) return stillPending(this.#abandoned);
+      if (last === undefined) return undefined;
+      const age = now - this.#lastAt;
+      return age <= this.#staleAfterMs ? last : stale(last, age);
+    }
+    if (last !== undefined && now - this.#lastAt < this.settings.cacheMs) return last;
     // A check that ignores its signal must not pile up: one more run per probe period on a
     // blackholed database would exhaust the app's own pool within a minute (SPEC §2).
     if (this.#abandoned) return stillPending(this.#abandoned);
-    if (background && last !== undefined) return stale(last, now - this.#lastAt);
     return undefined;
   }
 

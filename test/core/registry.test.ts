@@ -80,6 +80,16 @@ describe('registerGroup validation', () => {
     assert.deepEqual([db?.runner.settings.timeoutMs, db?.runner.settings.cacheMs], [Infinity, Infinity]);
   });
 
+  it('refuses one name for two different checks across probes, and shares one check given twice under its name', () => {
+    const shared = (): void => {};
+    assert.throws(
+      () => createProbes({ readiness: { db: () => {} }, startup: { db: () => {} } }),
+      { name: 'InvalidOptionError', message: 'The check name `db` in `startup` names another check already: give it another name, or pass the same check (one variable) to every probe that lists it' },
+    );
+    const probes = createProbes({ readiness: { db: shared }, startup: { db: shared, other: () => {} }, liveness: { db: shared } });
+    assert.deepEqual(probes.snapshot().checks.db?.probes, ['liveness', 'readiness', 'startup']);
+  });
+
   it('hands the context’s logger and the check’s name to its runner', () => {
     const logger = { info() {}, warn() {}, error() {} };
     const [db] = registerGroup('readiness', { db: () => {} }, { ...context(), logger });
