@@ -81,7 +81,7 @@ export class CheckRunner {
    * the in-flight run or a new one (for a background check: only before its first result).
    */
   result(): Promise<CheckResult> {
-    const current = this.#current(Date.now());
+    const current = this.#current(undefined);
     if (current === undefined) return this.#inflight ?? this.#start(false);
     if (current !== this.#last) return Promise.resolve(current);
     return (this.#lastPromise ??= Promise.resolve(current));
@@ -110,16 +110,17 @@ export class CheckRunner {
     this.#timer = undefined;
   }
 
-  #current(now: number): CheckResult | undefined {
+  /** `now` is read only when a result's age matters (an uncached check on request needs no clock). */
+  #current(now: number | undefined): CheckResult | undefined {
     const last = this.#last;
     if (this.settings.intervalMs > 0) {
       // the latest result is the timeout's, and the run behind it still hangs: say so
       if (this.#abandoned) return stillPending(this.#abandoned);
       if (last === undefined) return undefined;
-      const age = now - this.#lastAt;
+      const age = (now ?? Date.now()) - this.#lastAt;
       return age <= this.#staleAfterMs ? last : stale(last, age);
     }
-    if (last !== undefined && now - this.#lastAt < this.settings.cacheMs) return last;
+    if (last !== undefined && this.settings.cacheMs > 0 && (now ?? Date.now()) - this.#lastAt < this.settings.cacheMs) return last;
     // A check that ignores its signal must not pile up: one more run per probe period on a
     // blackholed database would exhaust the app's own pool within a minute (SPEC §2).
     if (this.#abandoned) return stillPending(this.#abandoned);
