@@ -13,6 +13,8 @@ export type { CheckReport, ProbeName, ProbeReport } from './core/report.js';
 export type { ProbeRequest, ProbeResponse } from './core/respond.js';
 export type { ProbePaths } from './core/routes.js';
 export type { Logger } from './core/logger.js';
+export type { CheckEvent, StateEvent, ProbesEvent, ProbesListener } from './core/events.js';
+export type { ProbesSnapshot, CheckSnapshot, SnapshotStatus } from './core/snapshot.js';
 export type { NodeRequestLike, NodeResponseLike } from './core/handle.js';
 export {
   ShipshapeError,

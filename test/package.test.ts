@@ -31,10 +31,14 @@ const ENTRIES: Record<string, string[]> = {
   './hono': ['honoProbes'],
   './nest': ['SHIPSHAPE_PROBES', 'ShipshapeModule'],
   './fetch': ['withProbes'],
+  './prometheus': ['prometheusMetrics'],
+  './otel': ['otelMetrics'],
 };
 
+/** Where an entry's code is built from: `./dist/X.js` of its `exports` row ← `src/X.ts`. */
 function sourceOf(entry: string): URL {
-  return new URL(entry === '.' ? '../src/index.ts' : `../src/adapters/${entry.slice(2)}.ts`, import.meta.url);
+  const target = pkg.exports[entry] as { default: string };
+  return new URL(`../src/${target.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '')}.ts`, import.meta.url);
 }
 
 describe('package', () => {
@@ -50,9 +54,8 @@ describe('package', () => {
     for (const entry of Object.keys(ENTRIES)) {
       const target = pkg.exports[entry] as { types: string; default: string };
       assert.deepEqual(Object.keys(target), ['types', 'default'], entry);
-      const base = entry === '.' ? './dist/index' : `./dist/adapters/${entry.slice(2)}`;
-      assert.equal(target.types, `${base}.d.ts`);
-      assert.equal(target.default, `${base}.js`);
+      assert.match(target.default, /^\.\/dist\/[a-z/-]+\.js$/, entry);
+      assert.equal(target.types, target.default.replace(/\.js$/, '.d.ts'), entry);
       assert.ok(existsSync(sourceOf(entry)), `src for ${entry}`);
     }
   });
