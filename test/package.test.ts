@@ -30,10 +30,19 @@ const ENTRIES: Record<string, string[]> = {
   './koa': ['koaProbes'],
   './hono': ['honoProbes'],
   './nest': ['SHIPSHAPE_PROBES', 'ShipshapeModule'],
+  './grpc': ['addHealthService'],
 };
 
+/** The entries that are no framework adapter, by their module path under src/ (and dist/). */
+const NOT_ADAPTERS: Record<string, string> = { '.': 'index', './grpc': 'grpc' };
+
+/** `./express` → `adapters/express`, `./grpc` → `grpc`. */
+function modulePath(entry: string): string {
+  return NOT_ADAPTERS[entry] ?? `adapters/${entry.slice(2)}`;
+}
+
 function sourceOf(entry: string): URL {
-  return new URL(entry === '.' ? '../src/index.ts' : `../src/adapters/${entry.slice(2)}.ts`, import.meta.url);
+  return new URL(`../src/${modulePath(entry)}.ts`, import.meta.url);
 }
 
 describe('package', () => {
@@ -49,7 +58,7 @@ describe('package', () => {
     for (const entry of Object.keys(ENTRIES)) {
       const target = pkg.exports[entry] as { types: string; default: string };
       assert.deepEqual(Object.keys(target), ['types', 'default'], entry);
-      const base = entry === '.' ? './dist/index' : `./dist/adapters/${entry.slice(2)}`;
+      const base = `./dist/${modulePath(entry)}`;
       assert.equal(target.types, `${base}.d.ts`);
       assert.equal(target.default, `${base}.js`);
       assert.ok(existsSync(sourceOf(entry)), `src for ${entry}`);

@@ -103,6 +103,17 @@ export interface Probes {
   close(): Promise<void>;
 }
 
+/**
+ * A probes instance as shipshape's own modules see it beyond the public {@link Probes}: the
+ * gRPC health service (src/grpc/) runs one check alone and hears of a change of state at once,
+ * for its `Watch`. Exported from no entry point.
+ */
+export interface ProbesInternals extends Probes {
+  checkOne(probe: ProbeName, name: string): Promise<CheckReport | undefined>;
+  /** Calls `listener` after every `markReady()`, `drain()` and `markBroken()`; returns the function that removes it. */
+  onStateChange(listener: () => void): () => void;
+}
+
 /** Defaults of {@link ProbesOptions}, in one place. */
 export const DEFAULTS = {
   liveness: undefined as Checks | undefined,
@@ -150,7 +161,7 @@ export function createProbes(options: ProbesOptions = {}): Probes {
 
 // --- internal ---
 
-class ProbesInstance implements Probes, ProbeEngine {
+class ProbesInstance implements ProbesInternals, ProbeEngine {
   readonly routes: RouteTable;
   readonly details: boolean;
   readonly identity: JsonIdentity;
@@ -160,6 +171,7 @@ class ProbesInstance implements Probes, ProbeEngine {
   #latched: ProbeReport | undefined;
   #closing: Promise<void> | undefined;
   readonly #sockets = new Set<Promise<ProbeSocket>>();
+  readonly #stateListeners = new Set<() => void>();
 
   constructor(input: ProbesOptions) {
     expectKnownKeys('options', input, Object.keys(DEFAULTS));
@@ -236,12 +248,27 @@ class ProbesInstance implements Probes, ProbeEngine {
 
   markReady(): void {
     this.#state.markReady();
+    this.#stateChanged();
   }
   markBroken(reason: string | Error): void {
     this.#state.markBroken(reason);
+    this.#stateChanged();
   }
   drain(): void {
     this.#state.drain();
+    this.#stateChanged();
+  }
+  onStateChange(listener: () => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => void this.#stateListeners.delete(listener);
+  }
+  #stateChanged(): void {
+    // a listener must never turn drain() (called by the shutdown) into a throw
+    for (const listener of this.#stateListeners) {
+      try {
+        listener();
+      } catch {}
+    }
   }
   get ready(): boolean {
     return this.#state.ready;
