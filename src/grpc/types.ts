@@ -45,19 +45,22 @@ export interface HealthListResponse {
   readonly statuses: Readonly<Record<string, HealthCheckResponse>>;
 }
 
+// The two below are type literals, not interfaces: a literal fits grpc-js's index-signature
+// types (`ServiceDefinition`, `UntypedServiceImplementation`), an interface would not.
+
 /** The health service's definition. */
-export interface HealthServiceDefinition {
+export type HealthServiceDefinition = {
   readonly Check: MethodDefinition<HealthCheckRequest, HealthCheckResponse>;
   readonly Watch: MethodDefinition<HealthCheckRequest, HealthCheckResponse>;
   readonly List: MethodDefinition<HealthListRequest, HealthListResponse>;
-}
+};
 
 /** The handlers given to `addService`, as grpc-js calls them. */
-export interface HealthImplementation {
+export type HealthImplementation = {
   readonly Check: (call: UnaryCall<HealthCheckRequest>, callback: UnaryCallback<HealthCheckResponse>) => void;
   readonly Watch: (call: StreamingCall<HealthCheckRequest, HealthCheckResponse>) => void;
   readonly List: (call: UnaryCall<HealthListRequest>, callback: UnaryCallback<HealthListResponse>) => void;
-}
+};
 
 /** A grpc-js unary call, as far as the handlers read it. */
 export interface UnaryCall<Request> {
