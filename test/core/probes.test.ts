@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createProbes, InvalidOptionError, type ProbesOptions } from '../../src/index.js';
+import type { ProbesInternals } from '../../src/core/probes.js';
 
 function rejects(options: unknown, pattern: RegExp): void {
   assert.throws(
@@ -92,6 +93,23 @@ describe('createProbes options', () => {
     assert.equal(probes.draining, false);
     probes.drain();
     assert.equal(probes.draining, true);
+  });
+
+  it('tells its internal state listeners (the gRPC Watch) of markReady, drain and markBroken at once, and not after removal', () => {
+    const probes = createProbes({ manualReady: true }) as ProbesInternals;
+    const heard: string[] = [];
+    const remove = probes.onStateChange(() => heard.push(`${probes.ready} ${probes.draining}`));
+    const throwing = probes.onStateChange(() => {
+      throw new Error('a listener that throws changes nothing');
+    });
+    probes.markReady();
+    probes.drain();
+    probes.markBroken('wedged');
+    assert.deepEqual(heard, ['true false', 'true true', 'true true']);
+    remove();
+    throwing();
+    probes.drain();
+    assert.equal(heard.length, 3);
   });
 
   it('binds handle and fetch so they can be passed around', async () => {
