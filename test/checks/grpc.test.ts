@@ -5,7 +5,8 @@
  * a server that never answers, a restart).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +16,7 @@ import { grpc } from '../../src/checks/grpc.js';
 import { InvalidOptionError } from '../../src/core/errors.js';
 import { createProbes } from '../../src/core/probes.js';
 import { addHealthService } from '../../src/grpc/health-service.js';
+import { TSX } from '../_helpers/cli.js';
 import { startGrpcServer, type GrpcServer } from '../_helpers/grpc.js';
 import { assertTimedOut, runCheck, runCheckUntil } from '../_helpers/run-check.js';
 import { refusedPort, startBlackhole } from '../_helpers/sockets.js';
@@ -173,16 +175,35 @@ describe('grpc() failures', () => {
     assert.ok(outcome.elapsedMs < 1000, `took ${outcome.elapsedMs} ms`);
   });
 
-  it('times out on a blackhole and closes its connection', async () => {
+  it('times out on a blackhole, plaintext or TLS, and closes its connection', async () => {
     const blackhole = await startBlackhole();
-    const check = grpc(`127.0.0.1:${blackhole.port}`);
     try {
-      assertTimedOut(await runCheck(check, 300), 300);
-      await blackhole.waitForAllClosed(500);
+      for (const tls of [false, true]) {
+        const check = grpc(`127.0.0.1:${blackhole.port}`, { tls });
+        assertTimedOut(await runCheck(check, 300), 300, `tls: ${tls}`);
+        await blackhole.waitForAllClosed(500);
+        await check.close?.();
+      }
+      assert.equal(blackhole.acceptedConnections(), 2);
     } finally {
-      await check.close?.();
       await blackhole.close();
     }
+  });
+
+  it('never keeps the process alive with its idle connection', async () => {
+    const script = [
+      `import { grpc } from ${JSON.stringify(new URL('../../src/checks/grpc.ts', import.meta.url).href)};`,
+      `await grpc('127.0.0.1:${thirdParty.port}').run(AbortSignal.timeout(5000));`,
+      `console.log('checked'); // and no close(): the process must still end`,
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', TSX, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    clearTimeout(killer);
+    assert.equal(stdout, 'checked\n');
+    assert.deepEqual([code, signal], [0, null], 'ended by itself, not killed');
   });
 
   it('times out on a server that takes the call and never answers, and frees the connection', async () => {
