@@ -143,6 +143,9 @@ class Session {
   }
 
   end(): Promise<void> {
+    // referenced again: a one-shot caller (`probe --grpc`) awaiting close() must not see the
+    // process end under it with the goodbye unsent
+    this.#session.ref();
     return new Promise<void>((resolve) => this.#session.close(() => resolve()));
   }
 }

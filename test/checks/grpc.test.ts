@@ -190,20 +190,23 @@ describe('grpc() failures', () => {
     }
   });
 
-  it('never keeps the process alive with its idle connection', async () => {
-    const script = [
-      `import { grpc } from ${JSON.stringify(new URL('../../src/checks/grpc.ts', import.meta.url).href)};`,
-      `await grpc('127.0.0.1:${thirdParty.port}').run(AbortSignal.timeout(5000));`,
-      `console.log('checked'); // and no close(): the process must still end`,
-    ].join('\n');
-    const child = spawn(process.execPath, ['--import', TSX, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
-    clearTimeout(killer);
-    assert.equal(stdout, 'checked\n');
-    assert.deepEqual([code, signal], [0, null], 'ended by itself, not killed');
+  it('never keeps the process alive with its idle connection, and close() settles in a process with nothing else alive', async () => {
+    const check = `await grpc('127.0.0.1:${thirdParty.port}').run(AbortSignal.timeout(5000))`;
+    for (const [body, expected] of [
+      [`${check}; console.log('checked');`, 'checked\n'], // no close(): the process must still end
+      [`const c = grpc('127.0.0.1:${thirdParty.port}'); await c.run(AbortSignal.timeout(5000)); await c.close(); console.log('closed');`, 'closed\n'],
+    ] as const) {
+      const script = `import { grpc } from ${JSON.stringify(new URL('../../src/checks/grpc.ts', import.meta.url).href)};\n${body}`;
+      const child = spawn(process.execPath, ['--import', TSX, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+      clearTimeout(killer);
+      assert.equal(stdout, expected);
+      // 13: a top-level await that never settled (the process ran out of work under it)
+      assert.deepEqual([code, signal], [0, null], 'ended by itself, not killed');
+    }
   });
 
   it('times out on a server that takes the call and never answers, and frees the connection', async () => {
