@@ -2,25 +2,22 @@
  * The client side of `grpc.health.v1.Health/Check`, on node:http2 alone: the `grpc()` check,
  * and later `shipshape probe --grpc` and `wait4 grpc://`, all call it through
  * {@link GrpcHealthClient}. No `@grpc/grpc-js`: an exec probe must start nearly as fast as
- * node itself, and a unary call is a few lines of the protocol
- * (grpc/grpc `doc/PROTOCOL-HTTP2.md`): a `POST /grpc.health.v1.Health/Check` with
- * `content-type: application/grpc` and `te: trailers`, one length-prefixed message each
- * way, and the outcome in the `grpc-status` / `grpc-message` trailers (or in the headers of a
- * trailers-only response, as servers send errors).
+ * node itself, and a unary call is a few lines of the protocol (`_health-call.ts`).
  *
  * One HTTP/2 session is opened on the first call and kept for the next ones, through the
  * shared {@link OwnedConnection} lifecycle: destroyed when a call's signal aborts, thrown
  * away after a failure or a `GOAWAY` (the next call opens a fresh one), closed by `close()`.
  */
-import type { ClientHttp2Session, IncomingHttpHeaders } from 'node:http2';
+import type { ClientHttp2Session } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { KEEPALIVE_DELAY_MS, OwnedConnection, type ConnectionDriver } from '../core/internal/owned-connection.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { describe } from '../core/options.js';
 import { parseHostPort, type HostPort } from '../checks/_host-port.js';
-import { CHECK_PATH, decodeCheckResponse, encodeCheckRequest } from './_health-proto.js';
-import { codeName } from './_status-codes.js';
+import { GrpcCallError, unaryCheck } from './_health-call.js';
+
+export { GrpcCallError } from './_health-call.js';
 
 /** `true`: TLS with the system's CAs; an object: node:tls options (`ca`, `cert`, `key`, `servername`, `rejectUnauthorized`, …). */
 export type GrpcTls = boolean | ConnectionOptions;
@@ -37,15 +34,6 @@ export function parseGrpcTarget(option: string, input: unknown): HostPort {
     throw new InvalidOptionError(`Expected \`${option}\` to be "host:port" (IPv6 as "[::1]:50051"), got ${describe(input)}`);
   }
   return parseHostPort(option, text, 0);
-}
-
-/** A call that reached the server and ended with a status other than `OK`. Never retried. */
-export class GrpcCallError extends Error {
-  readonly code: number;
-  constructor(code: number, details: string) {
-    super(`Health/Check failed: ${codeName(code)}${details === '' ? '' : `: ${details}`}`);
-    this.code = code;
-  }
 }
 
 /** A lazily opened, self-healing HTTP/2 session to one gRPC server, for health checks. */
@@ -78,11 +66,6 @@ export class GrpcHealthClient {
 }
 
 // --- internal ---
-
-// The answer is one small message; anything much larger is no health server.
-const MAX_RESPONSE_BYTES = 64 * 1024;
-// grpc-timeout: at most 8 digits, here in milliseconds (PROTOCOL-HTTP2.md)
-const MAX_TIMEOUT_MS = 99_999_999;
 
 function sessionDriver(server: HostPort, tls: GrpcTls): ConnectionDriver<Session> {
   return {
@@ -167,90 +150,4 @@ function connectSocket(server: HostPort, tls: GrpcTls): Duplex {
   // notices a server that vanished while the session sat idle between probes
   socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
   return socket;
-}
-
-/** One `Health/Check` call on `session`; resolves to the answer's status number, or the error status it ended with. */
-function unaryCheck(session: ClientHttp2Session, service: string, deadlineMs: number | undefined): Promise<number | GrpcCallError> {
-  return new Promise<number | GrpcCallError>((resolve, reject) => {
-    const headers: Record<string, string> = {
-      ':method': 'POST',
-      ':path': CHECK_PATH,
-      'content-type': 'application/grpc',
-      te: 'trailers',
-      'grpc-accept-encoding': 'identity',
-      'user-agent': 'shipshape',
-    };
-    if (deadlineMs !== undefined && deadlineMs > 0 && deadlineMs <= MAX_TIMEOUT_MS) headers['grpc-timeout'] = `${Math.ceil(deadlineMs)}m`;
-    const stream = session.request(headers);
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let httpStatus: number | undefined;
-    let status: IncomingHttpHeaders | undefined;
-    let failure: Error | undefined;
-    stream.on('response', (response) => {
-      httpStatus = Number(response[':status']);
-      // a trailers-only response (how servers answer errors) has its status in the headers
-      if (response['grpc-status'] !== undefined) status = response;
-    });
-    stream.on('trailers', (trailers) => {
-      status = trailers;
-    });
-    stream.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > MAX_RESPONSE_BYTES) {
-        failure ??= new Error(`answer larger than ${MAX_RESPONSE_BYTES} bytes`);
-        stream.close();
-      } else chunks.push(chunk);
-    });
-    stream.on('error', (error) => {
-      failure ??= error;
-    });
-    stream.on('close', () => {
-      try {
-        if (failure) throw failure;
-        resolve(outcome(httpStatus, status, Buffer.concat(chunks), stream.rstCode));
-      } catch (error) {
-        reject(error as Error);
-      }
-    });
-    stream.end(frame(encodeCheckRequest(service)));
-  });
-}
-
-/** What a finished call says: its status or error status, or (thrown) why there is none. */
-function outcome(httpStatus: number | undefined, status: IncomingHttpHeaders | undefined, body: Buffer, rstCode: number | undefined): number | GrpcCallError {
-  if (status === undefined) {
-    if (httpStatus !== undefined && httpStatus !== 200) throw new Error(`HTTP ${httpStatus}: not a gRPC answer`);
-    throw new Error(`call ended without a grpc-status${rstCode ? ` (HTTP/2 reset, code ${rstCode})` : ''}`);
-  }
-  const code = Number(status['grpc-status']);
-  if (!Number.isInteger(code)) throw new Error('invalid grpc-status');
-  if (code !== 0) return new GrpcCallError(code, grpcMessage(status['grpc-message']));
-  return decodeCheckResponse(unframe(body));
-}
-
-/** A gRPC message on the wire: a compressed flag (0), its length (uint32, big-endian), the bytes. */
-function frame(message: Buffer): Buffer {
-  const out = Buffer.alloc(5 + message.length);
-  out.writeUInt32BE(message.length, 1);
-  message.copy(out, 5);
-  return out;
-}
-
-function unframe(body: Buffer): Buffer {
-  if (body.length < 5) throw new Error('answer without a message');
-  if (body[0] !== 0) throw new Error('compressed answer (none was accepted)');
-  const length = body.readUInt32BE(1);
-  if (body.length !== 5 + length) throw new Error('malformed answer: not one message');
-  return body.subarray(5);
-}
-
-/** `grpc-message` is percent-encoded UTF-8 (PROTOCOL-HTTP2.md). */
-function grpcMessage(value: string | string[] | undefined): string {
-  const text = Array.isArray(value) ? value.join(', ') : (value ?? '');
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
