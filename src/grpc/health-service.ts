@@ -8,6 +8,7 @@ import type { Probes, ProbesInternals } from '../core/probes.js';
 import { HEALTH_DEFINITION } from './_health-definition.js';
 import { listStatuses, MAX_LIST_SIZE, PROBE_SERVICES, serviceStatus } from './_service-status.js';
 import { StatusWatch } from './_status-watch.js';
+import { rememberHealthService } from './_watch-registry.js';
 import { INTERNAL, NOT_FOUND, RESOURCE_EXHAUSTED, UNAVAILABLE } from './_status-codes.js';
 import type { GrpcServerLike, HealthCheckRequest, HealthCheckResponse, HealthImplementation, HealthListResponse, StreamingCall, UnaryCallback } from './types.js';
 
@@ -60,9 +61,11 @@ export function addHealthService(server: GrpcServerLike, probes: Probes): () => 
   }
   const service = new HealthService(internals as ProbesInternals);
   server.addService(HEALTH_DEFINITION, service.implementation());
-  return function endHealthWatches() {
+  rememberHealthService(server, endHealthWatches);
+  return endHealthWatches;
+  function endHealthWatches(): void {
     service.end();
-  };
+  }
 }
 
 // --- internal ---
