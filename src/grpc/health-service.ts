@@ -75,7 +75,8 @@ class HealthService {
   readonly #probes: ProbesInternals;
   /** One shared watch per probe or check watched: `""` and `readiness` share one. */
   readonly #watches = new Map<string, StatusWatch>();
-  readonly #calls = new Set<StreamingCall<HealthCheckRequest, HealthCheckResponse>>();
+  /** Every open `Watch` call, with the function that takes it off its watch. */
+  readonly #calls = new Map<StreamingCall<HealthCheckRequest, HealthCheckResponse>, () => void>();
   #stopListening: (() => void) | undefined;
   #ended = false;
 
@@ -93,8 +94,10 @@ class HealthService {
 
   end(): void {
     this.#ended = true;
-    for (const call of this.#calls) call.end();
-    this.#calls.clear();
+    for (const [call, leave] of [...this.#calls]) {
+      leave(); // first, so that no status is written after the end
+      call.end();
+    }
   }
 
   async #check(service: string, callback: UnaryCallback<HealthCheckResponse>): Promise<void> {
@@ -136,12 +139,12 @@ class HealthService {
       // "at once on drain() or markBroken()" (SPEC §8): the probes say when their state changes
       this.#stopListening ??= this.#probes.onStateChange(() => this.#pokeAll());
     }
-    this.#calls.add(call);
     const remove = watch.add((status) => call.write({ status }));
     const leave = (): void => {
       this.#calls.delete(call);
       remove();
     };
+    this.#calls.set(call, leave);
     call.on('cancelled', leave);
     call.on('close', leave);
   }
