@@ -47,6 +47,8 @@ export { memcached } from './checks/memcached.js';
 export type { MemcachedOptions, MemcachedTarget, MemjsClientLike } from './checks/memcached.js';
 export { http } from './checks/http.js';
 export type { HttpOptions } from './checks/http.js';
+export { grpc } from './checks/grpc.js';
+export type { GrpcOptions } from './checks/grpc.js';
 export { tcp } from './checks/tcp.js';
 export type { TcpOptions } from './checks/tcp.js';
 export { diskSpace } from './checks/disk-space.js';

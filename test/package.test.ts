@@ -20,7 +20,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const ENTRIES: Record<string, string[]> = {
   '.': [
     'CheckTimeoutError', 'ConfigError', 'DriverMissingError', 'InvalidOptionError', 'LockTimeoutError', 'NotReady', 'ShipshapeError',
-    'UsageError', 'createProbes', 'database', 'defineConfig', 'diskSpace', 'eventLoopDelay', 'gracefulShutdown', 'http',
+    'UsageError', 'createProbes', 'database', 'defineConfig', 'diskSpace', 'eventLoopDelay', 'gracefulShutdown', 'grpc', 'http',
     'isShipshapeError', 'memcached', 'memoryHeap', 'memoryRss', 'mysql', 'postgres', 'redact', 'redis',
     'registerSecret', 'registerUrlSecrets', 'sqlite', 'tcp',
   ],
@@ -33,6 +33,7 @@ const ENTRIES: Record<string, string[]> = {
   './fetch': ['withProbes'],
   './prometheus': ['prometheusMetrics'],
   './otel': ['otelMetrics'],
+  './grpc': ['addHealthService'],
 };
 
 /** Where an entry's code is built from: `./dist/X.js` of its `exports` row ← `src/X.ts`. */

@@ -58,6 +58,15 @@ export interface ProbesOptions {
   readonly version?: string;
 }
 
+/**
+ * A probes instance as shipshape's own modules see it beyond the public {@link Probes}: the
+ * gRPC health service (src/grpc/) runs one check alone for its `Check` of a check's name.
+ * Exported from no entry point.
+ */
+export interface ProbesInternals extends Probes {
+  checkOne(probe: ProbeName, name: string): Promise<CheckReport | undefined>;
+}
+
 /** Defaults of {@link ProbesOptions}, in one place. */
 export const DEFAULTS = {
   liveness: undefined as Checks | undefined,
@@ -106,7 +115,7 @@ export function createProbes(options: ProbesOptions = {}): Probes {
 
 // --- internal ---
 
-class ProbesInstance implements Probes, ProbeEngine {
+class ProbesInstance implements ProbesInternals, ProbeEngine {
   readonly routes: RouteTable;
   readonly details: boolean;
   readonly identity: JsonIdentity;
