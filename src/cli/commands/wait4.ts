@@ -1,13 +1,13 @@
 /**
  * `shipshape wait4 TARGET...`: waits, like `wait4db`, for any mix of databases, Redis,
  * memcached, TCP ports and HTTP endpoints, in parallel, each with its own stability window
- * (SPEC §5). The loop is `_wait.ts`, the target forms `_targets.ts`.
+ * (SPEC §5): `waitFor` of src/jobs/wait, whose `kinds.ts` lists the targets.
  */
 import { UsageError } from '../../core/errors.js';
+import { parseTarget, TARGET_FORMS } from '../../jobs/wait/index.js';
 import { parseFlags } from '../_flags.js';
 import type { CliIO } from '../_io.js';
-import { parseTarget, TARGET_FORMS } from '../../jobs/wait/targets.js';
-import { DEFAULTS, WAIT_FLAGS, waitFor, waitSettings } from '../../jobs/wait/loop.js';
+import { DEFAULTS, runWait, WAIT_FLAGS, waitSettings } from './_wait.js';
 
 /** The options of `wait4`, as `parseArgs` takes them. */
 export const FLAGS = { ...WAIT_FLAGS } as const;
@@ -47,6 +47,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const settings = waitSettings('wait4', values);
   const texts = [...positionals, ...rest];
   if (texts.length === 0) throw new UsageError(`no target: give one or more of ${TARGET_FORMS}`);
-  const targets = texts.map((text, index) => parseTarget(text, `target ${index + 1}`));
-  return waitFor(targets, settings, io);
+  // checked here first, to name a bad one as the command line gave it (`target 2`)
+  texts.forEach((text, index) => parseTarget(text, `target ${index + 1}`));
+  return runWait(texts, settings, io);
 }

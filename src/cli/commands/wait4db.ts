@@ -1,13 +1,13 @@
 /**
  * `shipshape wait4db`: for init containers, waits until the app's database answers
- * `SELECT 1` and keeps answering for `--stable` seconds (SPEC §5). The loop is `_wait.ts`,
- * shared with `wait4`.
+ * `SELECT 1` and keeps answering for `--stable` seconds (SPEC §5): `waitFor` of
+ * src/jobs/wait, as `wait4` does.
  */
+import { parseTarget } from '../../jobs/wait/index.js';
 import { databaseUrl, loadConfig, type LoadedConfig } from '../_config.js';
 import { parseFlags } from '../_flags.js';
 import type { CliIO } from '../_io.js';
-import { parseTarget } from '../../jobs/wait/targets.js';
-import { DEFAULTS, WAIT_FLAGS, waitFor, waitSettings } from '../../jobs/wait/loop.js';
+import { DEFAULTS, runWait, WAIT_FLAGS, waitSettings } from './_wait.js';
 
 /** The options of `wait4db`, as `parseArgs` takes them. */
 export const FLAGS = {
@@ -46,7 +46,9 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   // --database wins over the config, which is then not even loaded (unless named)
   const loaded: LoadedConfig = values.database !== undefined && values.config === undefined ? { file: undefined, config: {} } : await loadConfig(io, values.config);
   const url = databaseUrl(values.database, loaded, io);
-  return waitFor([parseTarget(url, source(values.database, loaded), true)], settings, io);
+  // checked here first, to name it by where it came from, and to take databases only
+  parseTarget(url, source(values.database, loaded), true);
+  return runWait([url], settings, io);
 }
 
 // --- internal ---

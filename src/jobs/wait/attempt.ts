@@ -1,13 +1,13 @@
 /**
- * One attempt of a `wait4`/`wait4db` target: the checks of its addresses run as one (either
- * loopback address of `localhost` may answer), closed together, and the short cause that a
- * failed attempt's line shows.
+ * One attempt of a wait target (`waitFor`, `wait4`, `wait4db`): the checks of its
+ * addresses run as one (either loopback address of `localhost` may answer), closed
+ * together, and the short cause that a failed attempt reports.
  */
 import type { CheckSpec } from '../../core/check.js';
 import { CheckTimeoutError } from '../../core/errors.js';
 import { toReason } from '../../core/reason.js';
-import { formatSeconds } from '../../cli/_flags.js';
-import type { WaitTarget } from './targets.js';
+import { formatSeconds } from '../../core/internal/seconds.js';
+import type { WaitTarget } from './target-shapes.js';
 
 /** A target's checks, run as one attempt, and closed together. */
 export interface Attempts {
