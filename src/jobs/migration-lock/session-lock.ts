@@ -1,20 +1,21 @@
 /**
- * The database lock of `lockedmigrate`: a session-level lock (PostgreSQL advisory lock,
- * MySQL/MariaDB `GET_LOCK`) on a connection of its own, taken by polling a try-lock, checked
- * by a heartbeat, and tied to the life of the process that holds it.
+ * The database lock of `withMigrationLock` and `lockedmigrate`: a session-level lock
+ * (PostgreSQL advisory lock, MySQL/MariaDB `GET_LOCK`) on a connection of its own, taken
+ * by polling a try-lock, checked by a heartbeat, and tied to the life of the process that
+ * holds it.
  *
  * Why a session lock on its own connection: it is released by the server the moment the
  * session ends (the holder exits, is killed, or its connection breaks), so a crashed
  * migration never leaves the lock behind, and it is independent of the transactions of the
- * migration tool, which runs in another process on connections of its own.
+ * migration tool, which runs on connections of its own (another process, or the app's pool).
  *
  * Why a lock that dies with its session must be watched: a pod that vanishes (its node
  * lost, its network cut) never closes its socket, and by default a server notices that only
  * after hours (the kernel's two-hour keepalive idle time, MySQL's `wait_timeout` of 8 h).
  * So the lock session asks the server to check on it sooner (`LIVENESS`). The SQL of each
- * dialect is in `_lock-statements.ts`.
+ * dialect is in `lock-statements.ts`.
  */
-import { ConfigError, UsageError } from '../../core/errors.js';
+import { ConfigError, InvalidOptionError, LockLostError } from '../../core/errors.js';
 import { within } from '../../core/internal/deadline.js';
 import { createSqlClient, type SqlClient } from '../../core/internal/sql/client.js';
 import { parseSqlUrl, schemeOf, schemesFor, SQL_URL_SCHEMES } from '../../core/internal/sql/url.js';
@@ -37,11 +38,6 @@ export interface LockHolder {
   readonly description: string;
 }
 
-/** The lock was lost while it was held: its session ended or no longer holds it. */
-export class LockLostError extends Error {
-  override readonly name = 'LockLostError';
-}
-
 /**
  * The connection goes through a pooler that shares server sessions between clients
  * (PgBouncer in transaction or statement mode): a session lock taken through it belongs to
@@ -54,6 +50,8 @@ export class SharedSessionError extends ConfigError {}
 export interface SessionLockOptions {
   /** `application_name` (PostgreSQL) or `program_name` (MySQL) of the lock connection. */
   readonly applicationName: string;
+  /** Who takes the lock, as messages name it (`lockedmigrate`, `withMigrationLock`). */
+  readonly subject: string;
   /** Called at once when the lock connection is lost after it was up. */
   readonly onLost?: (error: Error) => void;
 }
@@ -61,21 +59,21 @@ export interface SessionLockOptions {
 /**
  * A session lock on `url` (PostgreSQL or MySQL/MariaDB) with the 64-bit `lockId`.
  *
- * @throws UsageError for a URL that is not PostgreSQL or MySQL/MariaDB (SQLite has no lock
- *   that two pods could share) or does not parse. The URL is never echoed.
+ * @throws InvalidOptionError for a URL that is not PostgreSQL or MySQL/MariaDB (SQLite has no
+ *   lock that two pods could share) or does not parse. The URL is never echoed.
  */
 export function createSessionLock(url: string, lockId: bigint, options: SessionLockOptions): SessionLock {
   const scheme = schemeOf(url);
   const dialect = scheme === undefined ? undefined : SQL_URL_SCHEMES[scheme]?.dialect;
   const accepted = 'postgres://, postgresql://, mysql:// or mariadb://';
   if (dialect === 'sqlite') {
-    throw new UsageError(`an SQLite database has no lock that replicas could share: lockedmigrate needs a ${accepted} URL`);
+    throw new InvalidOptionError(`an SQLite database has no lock that replicas could share: ${options.subject} needs a ${accepted} URL`);
   }
-  if (dialect === undefined) throw new UsageError(`expected a ${accepted} database URL, got ${scheme ? `a \`${scheme}//\` URL` : 'a string that is not a URL'}`);
+  if (dialect === undefined) throw new InvalidOptionError(`expected a ${accepted} database URL, got ${scheme ? `a \`${scheme}//\` URL` : 'a string that is not a URL'}`);
   try {
-    parseSqlUrl('lockedmigrate', dialect, url, dialect === 'mysql');
-  } catch (error) {
-    throw new UsageError(`the database URL does not parse as a ${schemesFor(dialect)} URL`, { cause: error });
+    parseSqlUrl(options.subject, dialect, url, dialect === 'mysql');
+  } catch {
+    throw new InvalidOptionError(`the database URL does not parse as a ${schemesFor(dialect)} URL`);
   }
   const statements = dialect === 'postgres' ? postgresStatements(lockId) : mysqlStatements(mysqlLockName(url, lockId));
   return new SessionLock(url, statements, options);
@@ -241,7 +239,7 @@ export class SessionLock {
 
   #shared(evidence: string): SharedSessionError {
     return new SharedSessionError(
-      `${this.target} goes through a pooler that shares server sessions (PgBouncer in transaction or statement mode?): ${evidence}, so a session lock would not stay with this connection. Point lockedmigrate at the database directly (or at a session-mode pool)`,
+      `${this.target} goes through a pooler that shares server sessions (PgBouncer in transaction or statement mode?): ${evidence}, so a session lock would not stay with this connection. Point ${this.#options.subject} at the database directly (or at a session-mode pool)`,
     );
   }
 }
