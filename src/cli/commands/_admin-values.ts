@@ -11,7 +11,11 @@
  */
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { registerSecret } from '../../core/redact.js';
+import { checkEmail } from '../../jobs/admin/index.js';
 import type { CliIO } from '../_io.js';
+
+/** The environment prefixes `--preset django` reads, in order: shipshape's, then Django's own. */
+export const DJANGO_PREFIXES = ['ADMIN', 'DJANGO_SUPERUSER'] as const;
 
 /** The admin user as the command line gave it. */
 export interface AdminValues {
@@ -46,7 +50,7 @@ export function adminValues(flags: AdminFlags, io: Pick<CliIO, 'env' | 'cwd'>, p
   if (!username) missing.push(`username (-u/--username, or ${variablesFor('USERNAME', prefixes)})`);
   if (!password) missing.push(`password (-p/--password, or ${variablesFor('PASSWORD', prefixes)})`);
   if (missing.length > 0) throw new UsageError(`no admin ${missing.join(', and no ')}`);
-  if (email !== undefined && !/^[^\s@]+@[^\s@]+$/u.test(email)) throw new UsageError('the email must look like name@domain, without spaces');
+  if (email !== undefined) checkEmail(email);
   return { username: username!, password: password!, email, passwordFromFlag: Boolean(flags.password) };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `ensureadmin --preset django`: the superuser Django's own `createsuperuser` would make,
+ * `preset: 'django'` (`ensureadmin --preset django`): the superuser Django's own `createsuperuser` would make,
  * written straight into `auth_user` (or a custom user model's table, with `--table`), so
  * that Django's login accepts it without running Python in the Job.
  *
@@ -10,13 +10,10 @@
  * `last_name` `''`, `date_joined` now, `last_login` left NULL, and a
  * `pbkdf2_sha256$<iterations>$<salt>$<hash>` password at the current Django's iterations.
  */
-import { UsageError } from '../../core/errors.js';
+import type { AdminUser } from '../../core/config.js';
+import { InvalidOptionError } from '../../core/errors.js';
 import type { SqlDialectName } from '../../core/internal/sql/url.js';
-import type { AdminValues } from '../../cli/commands/_admin-values.js';
 import type { SqlTable } from './sql-store.js';
-
-/** The environment prefixes the preset reads, in order: shipshape's, then Django's own. */
-export const DJANGO_PREFIXES = ['ADMIN', 'DJANGO_SUPERUSER'] as const;
 
 /** The table and columns of `django.contrib.auth.models.User`. */
 export const DJANGO_TABLE = { table: 'auth_user', usernameField: 'username', emailField: 'email', passwordField: 'password' } as const;
@@ -39,13 +36,13 @@ export function djangoColumns(): SqlTable['set'] {
 /**
  * The values as Django would store them: NFKC username, normalized email.
  *
- * @throws UsageError when the username is not one Django's UnicodeUsernameValidator accepts
+ * @throws InvalidOptionError when the username is not one Django's UnicodeUsernameValidator accepts
  *   (letters, digits and `@ . + - _`, at most 150 characters).
  */
-export function djangoValues(values: AdminValues): AdminValues {
+export function djangoValues<T extends AdminUser>(values: T): T {
   const username = values.username.normalize('NFKC');
   if (!/^[\p{L}\p{N}_.@+-]+$/u.test(username) || [...username].length > USERNAME_MAX) {
-    throw new UsageError(`the username is not one Django accepts: letters, digits and @ . + - _ only, at most ${USERNAME_MAX} characters`);
+    throw new InvalidOptionError(`the username is not one Django accepts: letters, digits and @ . + - _ only, at most ${USERNAME_MAX} characters`);
   }
   return { ...values, username, email: values.email === undefined ? undefined : normalizeEmail(values.email) };
 }

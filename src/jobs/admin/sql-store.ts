@@ -1,6 +1,6 @@
 /**
- * The admin user in a SQL table (`ensureadmin --table`, and `--preset django`'s
- * `auth_user`), on PostgreSQL or MySQL/MariaDB.
+ * The admin user in a SQL table (`table`, and `preset: 'django'`'s `auth_user`), on
+ * PostgreSQL or MySQL/MariaDB.
  *
  * Identifiers (table, columns) are checked against a strict pattern and quoted; every value
  * goes as a query parameter, never into the text.
@@ -15,9 +15,11 @@
  * `INSERT IGNORE` is avoided on purpose: it also turns a missing NOT NULL value or a
  * truncated string into a warning and inserts a wrong row.
  */
-import { ShipshapeError, UsageError } from '../../core/errors.js';
+import { InvalidOptionError, ShipshapeError } from '../../core/errors.js';
+import { describe } from '../../core/options.js';
 import type { SqlClient } from '../../core/internal/sql/client.js';
 import type { SqlDialectName } from '../../core/internal/sql/url.js';
+import type { OptionWords } from './options.js';
 import type { AdminStore, AdminUser } from './store.js';
 import type { PasswordHasher } from './hashers/hasher.js';
 
@@ -33,7 +35,7 @@ export interface SqlTable {
   readonly passwordField: string;
   /** An email to store when none is given (Django's `''`); `undefined` leaves the column out. */
   readonly emailDefault?: string | undefined;
-  /** More columns to set on insert (`--set role=admin`, Django's flags). */
+  /** More columns to set on insert (`set: { role: 'admin' }`, Django's flags). */
   readonly set: ReadonlyArray<readonly [column: string, value: ColumnValue]>;
 }
 
@@ -44,24 +46,23 @@ export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 const LOCK_WAIT_SECONDS = 30;
 
 /**
- * Checks every identifier of `table` (exit 2 when one is not plain) and that no column is
- * named twice.
+ * Checks every identifier of `table` and that no column is named twice.
  *
- * @throws UsageError naming the flag and the identifier.
+ * @throws InvalidOptionError naming the option (in `words`) and the identifier.
  */
-export function checkSqlTable(table: SqlTable): void {
-  const parts = table.table.split('.');
-  if (parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) throw badIdentifier('--table', table.table, ' (schema.table allowed)');
+export function checkSqlTable(table: SqlTable, words: Pick<OptionWords, 'table' | 'usernameField' | 'emailField' | 'passwordField' | 'set'>): void {
+  const parts = typeof table.table === 'string' ? table.table.split('.') : [];
+  if (parts.length === 0 || parts.length > 2 || !parts.every((part) => IDENTIFIER.test(part))) throw badIdentifier(words.table, table.table, ' (schema.table allowed)');
   const columns: Array<[string, string]> = [
-    ['--username-field', table.usernameField],
-    ['--email-field', table.emailField],
-    ['--password-field', table.passwordField],
-    ...table.set.map(([column]): [string, string] => ['--set', column]),
+    [words.usernameField, table.usernameField],
+    [words.emailField, table.emailField],
+    [words.passwordField, table.passwordField],
+    ...table.set.map(([column]): [string, string] => [words.set, column]),
   ];
   const seen = new Set<string>();
-  for (const [flag, column] of columns) {
-    if (!IDENTIFIER.test(column)) throw badIdentifier(flag, column);
-    if (seen.has(column.toLowerCase())) throw new UsageError(`the column ${JSON.stringify(column)} is named twice (${flag})`);
+  for (const [option, column] of columns) {
+    if (typeof column !== 'string' || !IDENTIFIER.test(column)) throw badIdentifier(option, column);
+    if (seen.has(column.toLowerCase())) throw new InvalidOptionError(`the column ${JSON.stringify(column)} is named twice (${option})`);
     seen.add(column.toLowerCase());
   }
 }
@@ -69,7 +70,7 @@ export function checkSqlTable(table: SqlTable): void {
 /** A store over `client` that hashes passwords with `hasher`. Check `table` first ({@link checkSqlTable}). */
 export function sqlStore(client: SqlClient, table: SqlTable, hasher: PasswordHasher): AdminStore {
   const dialect = client.dialect;
-  if (dialect === 'sqlite') throw new UsageError('ensureadmin writes to PostgreSQL or MySQL/MariaDB, not SQLite');
+  if (dialect === 'sqlite') throw new InvalidOptionError('ensureadmin writes to PostgreSQL or MySQL/MariaDB, not SQLite');
   const q = (name: string): string => quote(dialect, name);
   const p = (index: number): string => (dialect === 'postgres' ? `$${index}` : '?');
   const from = table.table.split('.').map(q).join('.');
@@ -145,8 +146,9 @@ function quote(dialect: SqlDialectName, name: string): string {
   return dialect === 'mysql' ? `\`${name}\`` : `"${name}"`;
 }
 
-function badIdentifier(flag: string, value: string, extra = ''): UsageError {
-  return new UsageError(`${flag} ${JSON.stringify(value)} is not a plain SQL identifier: letters, digits, _ and $, not starting with a digit, at most 63 characters${extra}`);
+function badIdentifier(option: string, value: unknown, extra = ''): InvalidOptionError {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : describe(value);
+  return new InvalidOptionError(`${option} ${shown} is not a plain SQL identifier: letters, digits, _ and $, not starting with a digit, at most 63 characters${extra}`);
 }
 
 /**
