@@ -1,27 +1,18 @@
 /**
  * `shipshape doctor [FILE... | -] [--config FILE] [--container NAME] [--json]`: checks
- * Kubernetes manifests against the app's own shipshape settings (SPEC §5), which no
- * manifest linter can see: a probe timeout below a check's timeout, a liveness probe on the
- * readiness endpoint, a grace period shorter than the drain.
+ * Kubernetes manifests against the app's own shipshape settings (SPEC §5).
  *
- * The pieces, in src/cli/doctor/: reading the input (input.ts) and the YAML
- * (manifests.ts), the app's side from the config (app.ts), the containers and their probes
- * with Kubernetes' defaults (containers.ts, command-lines.ts), the rules (rules*.ts), and the
- * output (report.ts). The YAML parser is the `yaml` package, an optional peer dependency
- * loaded here only.
+ * The shell of src/jobs/doctor (`inspectManifests`, what `checkManifests` is): this file
+ * reads the files, directories and standard input (`_doctor-input.ts`) and the config, and
+ * prints the findings (`_doctor-report.ts`).
  */
-import type * as Yaml from 'yaml';
 import { UsageError } from '../../core/errors.js';
-import { loadDriver } from '../../core/internal/load-driver.js';
-import type { CliIO } from '../_io.js';
+import { inspectManifests, ManifestError, type DoctorReport } from '../../jobs/doctor/index.js';
 import { loadConfig } from '../_config.js';
 import { parseFlags, type FlagOptions } from '../_flags.js';
-import { appFromConfig } from '../../jobs/doctor/app.js';
-import { containersOf, isAppContainer, type ContainerView } from '../../jobs/doctor/containers.js';
+import type { CliIO } from '../_io.js';
 import { readSources } from './_doctor-input.js';
-import { ManifestError, parseWorkloads } from '../../jobs/doctor/manifests.js';
 import { formatJson, formatText, useColor } from './_doctor-report.js';
-import { checkContainer } from '../../jobs/doctor/rules.js';
 
 export const USAGE = `Usage: shipshape doctor [FILE... | DIR | -] [--config FILE] [--container NAME] [--json]
 
@@ -58,29 +49,23 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   if (args.length === 0) throw new UsageError('name the manifests to check: FILE..., a directory, or - for standard input');
   if (args.filter((arg) => arg === '-').length > 1) throw new UsageError('- (standard input) can be given once');
   const named = new Set(values.container ?? []);
-  const yaml = await loadDriver<typeof Yaml>('yaml');
-  let containers: ContainerView[];
-  let manifests: number;
+  let report: DoctorReport;
   try {
-    const workloads = parseWorkloads(yaml, await readSources(args, io));
-    manifests = workloads.length;
-    containers = workloads.flatMap(containersOf);
+    report = await inspectManifests({ sources: () => readSources(args, io), config: () => loadConfig(io, values.config), containers: named });
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
     io.stderr.write(`shipshape doctor: ${error.message}\n`);
     return 2;
   }
-  const app = appFromConfig(await loadConfig(io, values.config));
   for (const name of named) {
-    if (!containers.some((c) => c.name === name)) throw new UsageError(`--container ${JSON.stringify(name)}: no container of that name in the manifests`);
+    if (!report.containers.includes(name)) throw new UsageError(`--container ${JSON.stringify(name)}: no container of that name in the manifests`);
   }
-  const ours = containers.filter((c) => (named.size > 0 ? named.has(c.name) : isAppContainer(c, app)));
-  if (ours.length === 0 && manifests > 0) {
+  if (report.checked === 0 && report.manifests > 0) {
     io.stderr.write(
-      `shipshape doctor: no container probes shipshape's paths (${app.paths.join(', ')}) or runs \`shipshape probe\`: nothing to check (name the app's container with --container NAME)\n`,
+      `shipshape doctor: no container probes shipshape's paths (${report.paths.join(', ')}) or runs \`shipshape probe\`: nothing to check (name the app's container with --container NAME)\n`,
     );
   }
-  const findings = ours.flatMap((container) => checkContainer(container, app));
-  io.stdout.write(values.json ? formatJson(findings) : formatText(findings, manifests, useColor(io)));
+  const { findings } = report;
+  io.stdout.write(values.json ? formatJson(findings) : formatText(findings, report.manifests, useColor(io)));
   return findings.some((f) => f.level === 'error') ? 1 : 0;
 }

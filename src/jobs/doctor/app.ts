@@ -15,7 +15,13 @@ import type { ProbeName } from '../../core/report.js';
 import { DEFAULT_PATHS, RouteTable, type Route } from '../../core/routes.js';
 import { resolveShutdownOptions, shutdownBudgetMs, type ShutdownSettings } from '../../core/shutdown/options.js';
 import type { CheckRunner } from '../../core/runner.js';
-import type { LoadedConfig } from '../../cli/_config.js';
+import type { ShipshapeConfig } from '../../core/config.js';
+
+/** The app's settings, and the file they came from (`undefined`: given in code, or no file). */
+export interface ConfigSource {
+  readonly file: string | undefined;
+  readonly config: ShipshapeConfig;
+}
 
 /** A check as doctor sees it: its name and its effective timeout. */
 export interface AppCheck {
@@ -50,7 +56,7 @@ export interface App {
  * @throws ConfigError naming the config file when its `probes` or `shutdown` options are
  *   ones the app itself would refuse at start.
  */
-export function appFromConfig(loaded: LoadedConfig): App {
+export function appFromConfig(loaded: ConfigSource): App {
   const source = loaded.file ?? "the library's defaults (no shipshape.config.* found)";
   const input: ProbesOptions = loaded.config.probes ?? {};
   const shutdown = validated(loaded.file, 'shutdown', () => resolveShutdownOptions(loaded.config.shutdown ?? {}));

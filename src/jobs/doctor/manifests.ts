@@ -8,6 +8,7 @@
  * loads lazily: only `doctor` needs a YAML parser.
  */
 import type * as Yaml from 'yaml';
+import { InvalidOptionError } from '../../core/errors.js';
 
 /** Text to check and the name to report it under (`-` is read from stdin). */
 export interface Source {
@@ -45,12 +46,15 @@ export interface Workload {
   lineOf(path: FieldPath): number | undefined;
 }
 
-/** A source that cannot be parsed, or a workload whose shape is not Kubernetes': exit 2, naming the file and line. */
-export class ManifestError extends Error {
+/**
+ * A source that cannot be parsed, or a workload whose shape is not Kubernetes', naming the
+ * file and line (`doctor` exits 2). An `InvalidOptionError`: the manifests are the input.
+ */
+export class ManifestError extends InvalidOptionError {
   /** `file:line:column: message`, as compilers write it (editors and CI annotations read it). */
   constructor(file: string, line: number | undefined, message: string, column?: number) {
     super(`${file}${line === undefined ? '' : `:${line}`}${line === undefined || column === undefined ? '' : `:${column}`}: ${message}`);
-    this.name = 'ManifestError';
+    Object.defineProperty(this, 'name', { value: 'ManifestError', enumerable: false, configurable: true, writable: true });
   }
 }
 
