@@ -7,8 +7,8 @@
  * socket, `probes.listen({ socket })`) read no config file and load no check; without
  * either, the configured checks run in this process (`createProbes(config.probes)`, or
  * checks built from the environment), and a liveness probe then passes if the process
- * starts, as the seed's did. The config loader, each check module and each driver are
- * imported only when used.
+ * starts, as the seed's did. The config loader, the asking and the in-process run (the
+ * probe job, src/jobs/probe) and each driver are imported only when used.
  */
 import type { ProbeName } from '../../core/report.js';
 import { UsageError } from '../../core/errors.js';
@@ -80,19 +80,27 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const socket = loaded.config.socket ?? (io.env.SHIPSHAPE_SOCKET || undefined);
   if (socket !== undefined) return askRunning(io, { socket: absolute(io, socket) }, probe, timeoutMs, output);
   if (loaded.config.probes === undefined && probe.name === 'liveness') return processStarted(io, probe, output);
-  const { runInProcess } = await import('../../jobs/probe/in-process.js');
-  return runInProcess(io, loaded, probe, timeoutMs, output);
+  const { probeInProcess } = await import('../../jobs/probe/index.js');
+  const { report, options } = await probeInProcess(loaded, probe.name, timeoutMs, io.env);
+  if (!output.quiet) {
+    const details = options.details ?? true;
+    const text = output.json
+      ? `${formatJson(report, { serviceId: options.serviceId, releaseId: options.releaseId, version: options.version }, details)}\n`
+      : formatText(report, { word: probe.path.slice(1), verbose: output.verbose, details });
+    io.stdout.write(capOutput(text, output.json));
+  }
+  return report.status === 'fail' ? 1 : 0;
 }
 
 // --- internal ---
 
-export interface Chosen {
+interface Chosen {
   readonly name: ProbeName;
   /** The endpoint, also the listing's word (`/readyz` → `readyz check failed`). */
   readonly path: string;
 }
 
-export interface Output {
+interface Output {
   readonly quiet: boolean;
   readonly verbose: boolean;
   readonly json: boolean;
@@ -133,7 +141,7 @@ function absolute(io: CliIO, socket: string): string {
 }
 
 async function askRunning(io: CliIO, target: { socket: string } | { url: URL }, probe: Chosen, timeoutMs: number | undefined, output: Output): Promise<number> {
-  const { ask, shown } = await import('../../jobs/probe/ask.js');
+  const { ask, shown } = await import('../../jobs/probe/index.js');
   let answer;
   try {
     answer = await ask(target, { path: probe.path, verbose: output.verbose, json: output.json, timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000 });
