@@ -19,8 +19,8 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 const ENTRIES: Record<string, string[]> = {
   '.': [
-    'CheckTimeoutError', 'ConfigError', 'DriverMissingError', 'InvalidOptionError', 'LockTimeoutError', 'NotReady', 'ShipshapeError',
-    'UsageError', 'createProbes', 'database', 'defineConfig', 'diskSpace', 'eventLoopDelay', 'gracefulShutdown', 'http',
+    'CheckTimeoutError', 'ConfigError', 'DriverMissingError', 'InvalidOptionError', 'LockLostError', 'LockTimeoutError', 'NotReady', 'ShipshapeError',
+    'UsageError', 'WaitTimeoutError', 'WeakPasswordError', 'createProbes', 'database', 'defineConfig', 'diskSpace', 'eventLoopDelay', 'gracefulShutdown', 'http',
     'isShipshapeError', 'memcached', 'memoryHeap', 'memoryRss', 'mysql', 'postgres', 'redact', 'redis',
     'registerSecret', 'registerUrlSecrets', 'sqlite', 'tcp',
   ],
@@ -30,10 +30,18 @@ const ENTRIES: Record<string, string[]> = {
   './koa': ['koaProbes'],
   './hono': ['honoProbes'],
   './nest': ['SHIPSHAPE_PROBES', 'ShipshapeModule'],
+  './jobs': ['LockLostError', 'LockTimeoutError', 'WaitTimeoutError', 'WeakPasswordError', 'checkManifests', 'ensureAdmin', 'waitFor', 'withMigrationLock'],
 };
 
+/** Entries whose source is not `src/adapters/<name>.ts`, by entry: their path below src/ and dist/, without extension. */
+const PATHS: Record<string, string> = { '.': 'index', './jobs': 'jobs/index' };
+
+function pathOf(entry: string): string {
+  return PATHS[entry] ?? `adapters/${entry.slice(2)}`;
+}
+
 function sourceOf(entry: string): URL {
-  return new URL(entry === '.' ? '../src/index.ts' : `../src/adapters/${entry.slice(2)}.ts`, import.meta.url);
+  return new URL(`../src/${pathOf(entry)}.ts`, import.meta.url);
 }
 
 describe('package', () => {
@@ -49,7 +57,7 @@ describe('package', () => {
     for (const entry of Object.keys(ENTRIES)) {
       const target = pkg.exports[entry] as { types: string; default: string };
       assert.deepEqual(Object.keys(target), ['types', 'default'], entry);
-      const base = entry === '.' ? './dist/index' : `./dist/adapters/${entry.slice(2)}`;
+      const base = `./dist/${pathOf(entry)}`;
       assert.equal(target.types, `${base}.d.ts`);
       assert.equal(target.default, `${base}.js`);
       assert.ok(existsSync(sourceOf(entry)), `src for ${entry}`);
