@@ -57,7 +57,9 @@ export async function holdLock<T>(url: string, work: (signal: AbortSignal) => T 
   });
   events.onStart?.(lock.label, lock.target);
   try {
-    events.onAcquired?.(await acquire(lock, settings.timeoutMs, settings.signal, (wait) => events.onWait?.(wait)));
+    // not inside `events.onAcquired?.(…)`: an optional call skips its arguments when there is no listener
+    const waitedMs = await acquire(lock, settings.timeoutMs, settings.signal, (wait) => events.onWait?.(wait));
+    events.onAcquired?.(waitedMs);
     const losing = new AbortController();
     let loss: Error | undefined;
     const lose = (error: Error, why: string, during: boolean): void => {
