@@ -1,6 +1,6 @@
 /**
  * Where `ensureadmin` keeps the admin user: the config file's `admin` hooks (the app's own
- * ORM and hasher), or a SQL table (`_admin-sql.ts`). Both answer the same three questions.
+ * ORM and hasher), or a SQL table (`sql-store.ts`). Both answer the same three questions.
  */
 import type { AdminHooks, AdminUser } from '../../core/config.js';
 

@@ -1,7 +1,7 @@
 /**
  * The SQL of `lockedmigrate`'s session lock, per dialect: PostgreSQL advisory locks and
  * MySQL/MariaDB named locks (`GET_LOCK`), and how each tells the server to watch the session.
- * `_session-lock.ts` runs them.
+ * `session-lock.ts` runs them.
  */
 
 /**
