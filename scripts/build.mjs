@@ -60,9 +60,10 @@ const core = staticallyReached(metafile, path.relative(root, INDEX));
 await build({ ...common, plugins: [importIndexOutsideCore(core)] });
 for (const bin of Object.values(pkg.bin)) chmodSync(path.join(root, bin), 0o755);
 
-// Data files the code reads at run time, beside the same relative path as in src/:
-// `ensureadmin`'s common-password list (Django's, with its licence)
-for (const file of ['cli/common-passwords.txt.gz', 'cli/common-passwords.LICENSE']) copyFileSync(path.join(root, 'src', file), path.join(root, 'dist', file));
+// Data files the code reads at run time: `ensureadmin`'s common-password list (Django's,
+// with its licence), from src/jobs/admin/ to dist/cli/, where the bundled code looks for it
+// (src/jobs/admin/password-policy.ts)
+for (const file of ['common-passwords.txt.gz', 'common-passwords.LICENSE']) copyFileSync(path.join(root, 'src/jobs/admin', file), path.join(root, 'dist/cli', file));
 
 /** The source files (relative to the root) that `entry` reaches through static imports. */
 function staticallyReached(metafile, entry) {

@@ -22,12 +22,15 @@ export {
   CheckTimeoutError,
   DriverMissingError,
   LockTimeoutError,
+  LockLostError,
+  WaitTimeoutError,
+  WeakPasswordError,
   UsageError,
   ConfigError,
   InvalidOptionError,
   isShipshapeError,
 } from './core/errors.js';
-export type { ShipshapeErrorCode } from './core/errors.js';
+export type { ShipshapeErrorCode, WaitFailure } from './core/errors.js';
 export { redact, registerSecret, registerUrlSecrets } from './core/redact.js';
 export { gracefulShutdown } from './core/shutdown/graceful-shutdown.js';
 export type { ShutdownController } from './core/shutdown/graceful-shutdown.js';

@@ -19,8 +19,8 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 const ENTRIES: Record<string, string[]> = {
   '.': [
-    'CheckTimeoutError', 'ConfigError', 'DriverMissingError', 'InvalidOptionError', 'LockTimeoutError', 'NotReady', 'ShipshapeError',
-    'UsageError', 'createProbes', 'database', 'defineConfig', 'diskSpace', 'eventLoopDelay', 'gracefulShutdown', 'grpc', 'http',
+    'CheckTimeoutError', 'ConfigError', 'DriverMissingError', 'InvalidOptionError', 'LockLostError', 'LockTimeoutError', 'NotReady', 'ShipshapeError',
+    'UsageError', 'WaitTimeoutError', 'WeakPasswordError', 'createProbes', 'database', 'defineConfig', 'diskSpace', 'eventLoopDelay', 'gracefulShutdown', 'grpc', 'http',
     'isShipshapeError', 'memcached', 'memoryHeap', 'memoryRss', 'mysql', 'postgres', 'redact', 'redis',
     'registerSecret', 'registerUrlSecrets', 'sqlite', 'tcp',
   ],
@@ -34,6 +34,7 @@ const ENTRIES: Record<string, string[]> = {
   './prometheus': ['prometheusMetrics'],
   './otel': ['otelMetrics'],
   './grpc': ['addHealthService'],
+  './jobs': ['LockLostError', 'LockTimeoutError', 'WaitTimeoutError', 'WeakPasswordError', 'checkManifests', 'ensureAdmin', 'waitFor', 'withMigrationLock'],
 };
 
 /** Where an entry's code is built from: `./dist/X.js` of its `exports` row ← `src/X.ts`. */

@@ -107,7 +107,9 @@ export function attachProbes(probes: Probes, server: NetServer): () => void {
   const first = new Set<unknown>(); // 'request' listeners prepended after the call
   let attached = true;
   function shipshapeEmit(this: NetServer, event: string | symbol, req?: IncomingMessage, res?: ServerResponse): boolean {
-    if (event !== 'request' || !attached) return Reflect.apply(emit, this, arguments) as boolean;
+    // `checkContinue` stands in for `request` when the app listens to it (an `Expect: 100-continue`
+    // request, lib/_http_server.js): a probe answers it with its final status, which RFC 9110 §10.1.1 allows
+    if ((event !== 'request' && event !== 'checkContinue') || !attached) return Reflect.apply(emit, this, arguments) as boolean;
     if (first.size === 0) return probes.handle(req!, res!) || (Reflect.apply(emit, this, arguments) as boolean);
     // listeners prepended after the call lead the list, probe requests included: they run
     // before the answer is written

@@ -57,11 +57,6 @@ export function seconds(flag: string, value: string | undefined, fallbackSeconds
   return Math.round(number * 1000);
 }
 
-/** Milliseconds as a duration flag would say them, in seconds: `5`, `1.5`, `0.25`. */
-export function formatSeconds(ms: number): string {
-  return String(Math.round(ms) / 1000);
-}
-
 // --- internal ---
 
 function flagProblem(error: unknown): string {

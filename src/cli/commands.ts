@@ -25,10 +25,10 @@ export interface Command {
 
 /** Every command, in the order `shipshape --help` lists them. */
 export const COMMANDS: readonly Command[] = [
-  { name: 'probe', summary: 'run a liveness, readiness or startup probe (exec probes, Docker HEALTHCHECK)', load: () => import('./probe.js') },
-  { name: 'wait4db', summary: 'wait until the database answers, and keeps answering (init containers)', load: () => import('./wait4db.js') },
-  { name: 'wait4', summary: 'wait until databases, Redis, memcached, TCP ports and HTTP endpoints answer', load: () => import('./wait4.js') },
-  { name: 'ensureadmin', summary: 'create the admin user once (config hooks, a SQL table or Django)', load: () => import('./ensureadmin.js') },
-  { name: 'lockedmigrate', summary: 'run a migration COMMAND under a database-wide lock (init containers)', load: () => import('./lockedmigrate.js') },
-  { name: 'doctor', summary: "check Kubernetes manifests against the app's probes and shutdown settings", load: () => import('./doctor.js') },
+  { name: 'probe', summary: 'run a liveness, readiness or startup probe (exec probes, Docker HEALTHCHECK)', load: () => import('./commands/probe.js') },
+  { name: 'wait4db', summary: 'wait until the database answers, and keeps answering (init containers)', load: () => import('./commands/wait4db.js') },
+  { name: 'wait4', summary: 'wait until databases, Redis, memcached, TCP ports and HTTP endpoints answer', load: () => import('./commands/wait4.js') },
+  { name: 'ensureadmin', summary: 'create the admin user once (config hooks, a SQL table or Django)', load: () => import('./commands/ensureadmin.js') },
+  { name: 'lockedmigrate', summary: 'run a migration COMMAND under a database-wide lock (init containers)', load: () => import('./commands/lockedmigrate.js') },
+  { name: 'doctor', summary: "check Kubernetes manifests against the app's probes and shutdown settings", load: () => import('./commands/doctor.js') },
 ];

@@ -17,6 +17,9 @@ export type ShipshapeErrorCode =
   | 'SHIPSHAPE_CHECK_TIMEOUT'
   | 'SHIPSHAPE_DRIVER_MISSING'
   | 'SHIPSHAPE_LOCK_TIMEOUT'
+  | 'SHIPSHAPE_LOCK_LOST'
+  | 'SHIPSHAPE_WAIT_TIMEOUT'
+  | 'SHIPSHAPE_WEAK_PASSWORD'
   | 'SHIPSHAPE_USAGE'
   | 'SHIPSHAPE_CONFIG'
   | 'SHIPSHAPE_INVALID_OPTION';
@@ -134,6 +137,78 @@ export class LockTimeoutError extends ShipshapeError {
   constructor(message = 'timed out waiting for the lock', options?: { cause?: unknown }) {
     super(message, { ...options, code: 'SHIPSHAPE_LOCK_TIMEOUT' });
     brand(this, 'LockTimeoutError');
+  }
+}
+
+/**
+ * A database lock (`withMigrationLock`, `lockedmigrate`) was lost while it was held: its
+ * connection ended (a failover, `pg_terminate_backend()`, `KILL`, a network cut) or its
+ * session no longer holds it. The server has freed the lock, so another replica may have
+ * taken it and run the same migration at the same time.
+ *
+ * @example
+ * ```ts
+ * import { LockLostError } from 'shipshape';
+ * const error = new LockLostError('lock 1000 was lost: its connection was lost');
+ * console.log(error.code); // "SHIPSHAPE_LOCK_LOST"
+ * ```
+ */
+export class LockLostError extends ShipshapeError {
+  constructor(message = 'the lock was lost', options?: { cause?: unknown }) {
+    super(message, { ...options, code: 'SHIPSHAPE_LOCK_LOST' });
+    brand(this, 'LockLostError');
+  }
+}
+
+/** A target that `waitFor` gave up on: what it is (redacted), its last cause, and how often it was tried. */
+export interface WaitFailure {
+  readonly target: string;
+  readonly cause: string;
+  readonly attempts: number;
+}
+
+/**
+ * `waitFor` (and `wait4`, `wait4db`) gave up: not every target answered for its stable
+ * window within `timeoutMs`. `targets` lists each one still failing with its last cause;
+ * targets are named with their credentials redacted.
+ *
+ * @example
+ * ```ts
+ * import { WaitTimeoutError } from 'shipshape';
+ * const error = new WaitTimeoutError(60_000, [{ target: 'tcp://queue:5672', cause: 'ECONNREFUSED', attempts: 60 }]);
+ * console.log(error.message); // "not ready after 60 s: tcp://queue:5672: ECONNREFUSED (60 attempts)"
+ * ```
+ */
+export class WaitTimeoutError extends ShipshapeError {
+  readonly timeoutMs: number;
+  readonly targets: readonly WaitFailure[];
+  constructor(timeoutMs: number, targets: readonly WaitFailure[] = []) {
+    const list = targets.map(({ target, cause, attempts }) => `${target}: ${cause} (${attempts} attempt${attempts === 1 ? '' : 's'})`);
+    super(`not ready after ${Math.round(timeoutMs) / 1000} s${list.length > 0 ? `: ${list.join('; ')}` : ''}`, { code: 'SHIPSHAPE_WAIT_TIMEOUT' });
+    this.timeoutMs = timeoutMs;
+    this.targets = Object.freeze(targets.map((failure) => Object.freeze({ ...failure })));
+    brand(this, 'WaitTimeoutError');
+  }
+}
+
+/**
+ * `ensureAdmin` (and `ensureadmin`) refused a password: too short, all digits, like the
+ * username or email, or a common one (Django's validators), or one the hasher cannot store
+ * whole. `reasons` says which rules it broke; none of them contains the password.
+ *
+ * @example
+ * ```ts
+ * import { WeakPasswordError } from 'shipshape';
+ * const error = new WeakPasswordError(['it is too common']);
+ * console.log(error.message); // "password rejected: it is too common"
+ * ```
+ */
+export class WeakPasswordError extends ShipshapeError {
+  readonly reasons: readonly string[];
+  constructor(reasons: readonly string[] = []) {
+    super(`password rejected${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`, { code: 'SHIPSHAPE_WEAK_PASSWORD' });
+    this.reasons = Object.freeze([...reasons]);
+    brand(this, 'WeakPasswordError');
   }
 }
 

@@ -43,7 +43,9 @@ export class RouteTable {
       throw new InvalidOptionError(`Expected \`basePath\` to be "" or a path starting with "/" and not ending with "/", got ${describe(basePath)}`);
     }
     for (const key of Object.keys(PROBE_OF) as (keyof ProbePaths)[]) {
-      for (const path of toList(`paths.${key}`, paths?.[key] ?? DEFAULT_PATHS[key])) {
+      // only `undefined` means the default: `null` is a mistake, not a wish for the default
+      const given = paths?.[key];
+      for (const path of toList(`paths.${key}`, given === undefined ? DEFAULT_PATHS[key] : given)) {
         const full = basePath + path;
         if (this.#exact.has(full)) throw new InvalidOptionError(`The probe path ${describe(full)} is given twice in \`paths\``);
         const route = { probe: PROBE_OF[key], word: path.slice(path.lastIndexOf('/') + 1) };

@@ -176,6 +176,39 @@ describe('shipshape/node attachProbes', () => {
     }
   });
 
+  it('answers an Expect: 100-continue probe request itself, also when the app listens to checkContinue', async () => {
+    const expect = (port: number, path: string): Promise<string> =>
+      rawRequest(port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
+    const statusLines = (raw: string): string[] => raw.split('\r\n').filter((line) => line.startsWith('HTTP/1.1 '));
+    // the app's own checkContinue listener: node then emits it instead of `request` (lib/_http_server.js)
+    const refusing = http.createServer(app);
+    refusing.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      res.writeHead(417, { 'content-type': 'text/plain' });
+      res.end(`app refuses ${req.url}`);
+    });
+    attachProbes(createProbes(), refusing);
+    // no listener of its own: node answers 100 Continue and emits `request`
+    const plain = http.createServer(app);
+    attachProbes(createProbes(), plain);
+    const ports = await Promise.all([refusing, plain].map(async (server) => Number(new URL(await listen(server)).port)));
+    try {
+      const probe = await expect(ports[0]!, '/readyz');
+      assert.deepEqual(statusLines(probe), ['HTTP/1.1 200 OK'], probe);
+      assert.ok(probe.endsWith('\r\n\r\nok'), probe);
+      const upload = await expect(ports[0]!, '/upload');
+      assert.deepEqual(statusLines(upload), ['HTTP/1.1 417 Expectation Failed'], 'the app still answers its own paths');
+      assert.match(upload, /\r\napp refuses \/upload\r\n/);
+      const defaultProbe = await expect(ports[1]!, '/livez');
+      assert.deepEqual(statusLines(defaultProbe), ['HTTP/1.1 100 Continue', 'HTTP/1.1 200 OK'], defaultProbe);
+      assert.deepEqual(statusLines(await expect(ports[1]!, '/x')), ['HTTP/1.1 100 Continue', 'HTTP/1.1 200 OK']);
+    } finally {
+      for (const server of [refusing, plain]) {
+        server.closeAllConnections();
+        server.close();
+      }
+    }
+  });
+
   it('lets a listener prepended after the call run first, and its headers reach the probe response', async () => {
     const server = http.createServer(app);
     attachProbes(createProbes(), server);

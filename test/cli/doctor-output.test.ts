@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { run as runDoctor } from '../../src/cli/doctor.js';
+import { run as runDoctor } from '../../src/cli/commands/doctor.js';
 import { memoryIO } from '../_helpers/cli.js';
 import { deployment, doctorOn, healthyContainer, toYaml } from '../_helpers/doctor.js';
 

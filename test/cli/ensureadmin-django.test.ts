@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
-import { DJANGO_ITERATIONS } from '../../src/cli/_hashers/pbkdf2-sha256.js';
+import { DJANGO_ITERATIONS } from '../../src/jobs/admin/hashers/pbkdf2-sha256.js';
 import { shipshape } from '../_helpers/cli.js';
 import { djangoProject, type DjangoProject } from '../_helpers/django.js';
 import { GOOD_PASSWORD, uniqueTable } from '../_helpers/ensureadmin.js';

@@ -102,7 +102,7 @@ describe('shipshape ensureadmin: values', () => {
   });
 
   it('prints its usage with --help, naming every flag', async () => {
-    const { FLAGS } = await import('../../src/cli/ensureadmin.js');
+    const { FLAGS } = await import('../../src/cli/commands/ensureadmin.js');
     const help = await shipshape(['ensureadmin', '--help']);
     assert.equal(help.status, 0);
     for (const flag of Object.keys(FLAGS)) assert.ok(help.stdout.includes(`--${flag}`), flag);

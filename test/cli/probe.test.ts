@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { USAGE } from '../../src/cli/probe.js';
+import { USAGE } from '../../src/cli/commands/probe.js';
 import { shipshape, type CliRun } from '../_helpers/cli.js';
 import { MEMCACHED_SERVER, MYSQL_URL, POSTGRES_URL, REDIS_URL, requireService } from '../_helpers/services.js';
 import { refusedPort, startBlackhole } from '../_helpers/sockets.js';

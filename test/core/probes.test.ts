@@ -65,6 +65,10 @@ describe('createProbes options', () => {
     rejects({ paths: { live: ['/livez', '/x?y'] } }, /`paths.live` paths/);
     rejects({ paths: { startup: '/' } }, /`paths.startup` paths/);
     rejects({ paths: { ready: 7 } }, /Expected `paths.ready` to be a path or an array of paths, got `7`/);
+    // only `undefined` means the default path: `null` is refused rather than silently served as `/readyz`
+    rejects({ paths: { ready: null } as never }, /Expected `paths.ready` to be a path or an array of paths, got `null`/);
+    rejects({ paths: { live: null } as never }, /Expected `paths.live` to be a path or an array of paths, got `null`/);
+    assert.deepEqual(createProbes({ paths: { ready: undefined } }).paths, createProbes().paths);
     rejects({ paths: { ready: '/livez' } }, /The probe path `"\/livez"` is given twice/);
     rejects({ basePath: 'api' }, /Expected `basePath` to be "" or a path starting with "\/" and not ending with "\/", got `"api"`/);
     rejects({ basePath: '/api/' }, /`basePath`/);

@@ -1,0 +1,129 @@
+/**
+ * `waitFor` from `shipshape/jobs`, against real services and real sockets: it resolves once
+ * every target has answered for `stableMs`, rejects at `timeoutMs` with WaitTimeoutError
+ * naming each target still failing (credentials redacted), stops on an aborted signal, and
+ * leaves no socket or timer behind either way.
+ */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { describe, test } from 'node:test';
+import { InvalidOptionError } from '../../../src/index.js';
+import { waitFor, WaitTimeoutError, type WaitProgress } from '../../../src/jobs/index.js';
+import { MEMCACHED_SERVER, POSTGRES_URL, REDIS_URL, requireService } from '../../_helpers/services.js';
+import { refusedPort } from '../../_helpers/sockets.js';
+
+const QUICK = { stableMs: 300, intervalMs: 100 } as const;
+
+/** Sockets and timers this process has open. */
+function open(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap' || name === 'Timeout').length;
+}
+
+/** Waits a moment for what closes asynchronously, then checks that nothing is left over `before`. */
+async function assertNothingLeft(before: number): Promise<void> {
+  for (let i = 0; i < 50 && open() > before; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(open() <= before, `still open: ${process.getActiveResourcesInfo().join(', ')}`);
+}
+
+describe('waitFor', () => {
+  test('resolves once every target has answered for stableMs, reporting each attempt and each ready target', async (t) => {
+    if (!(await requireService(t, 'postgres', 5432)) || !(await requireService(t, 'redis', 6379)) || !(await requireService(t, 'memcached', 11211))) return;
+    const server = net.createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => server.close());
+    const tcp = `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    const before = open();
+    const events: WaitProgress[] = [];
+    await waitFor([POSTGRES_URL, REDIS_URL, `memcached://${MEMCACHED_SERVER}`, tcp], { ...QUICK, timeoutMs: 30_000, onProgress: (event) => events.push(event) });
+    const ready = events.filter((event) => event.type === 'ready').map((event) => event.target);
+    assert.deepEqual(ready.sort(), ['postgres://***@127.0.0.1:5432/test', 'redis://127.0.0.1:6379', `memcached://${MEMCACHED_SERVER}`, tcp].sort());
+    for (const target of ready) {
+      const oks = events.flatMap((event) => (event.target === target && event.type === 'ok' ? [event] : []));
+      assert.ok(oks.length >= 2, `${target}: answered more than once before it was stable`);
+      assert.ok(oks.at(-1)!.stableForMs >= QUICK.stableMs);
+    }
+    await assertNothingLeft(before);
+  });
+
+  test('waits for a port that starts listening late: failed attempts, then ready', async () => {
+    const port = await refusedPort();
+    const events: WaitProgress[] = [];
+    const server = net.createServer((socket) => socket.end());
+    const waiting = waitFor([`tcp://127.0.0.1:${port}`], {
+      ...QUICK,
+      timeoutMs: 30_000,
+      onProgress: (event) => {
+        events.push(event);
+        if (event.type === 'failed' && event.attempt === 3) server.listen(port, '127.0.0.1');
+      },
+    });
+    try {
+      await waiting;
+    } finally {
+      server.close();
+    }
+    const failed = events.filter((event) => event.type === 'failed');
+    assert.ok(failed.length >= 3 && failed.every((event) => event.type === 'failed' && event.cause === 'ECONNREFUSED'));
+    assert.equal(events.at(-1)?.type, 'ready');
+  });
+
+  test('rejects at timeoutMs with WaitTimeoutError naming each target still failing, credentials redacted', async () => {
+    const secret = `Pw-${process.pid}-wait-secret`;
+    const [pgPort, redisPort] = [await refusedPort(), await refusedPort()];
+    const started = Date.now();
+    const before = open();
+    const error = await waitFor([`postgres://postgres:${secret}@127.0.0.1:${pgPort}/test`, `redis://:${secret}@127.0.0.1:${redisPort}`], { ...QUICK, timeoutMs: 1000 }).then(
+      () => assert.fail('resolved'),
+      (rejection: unknown) => rejection,
+    );
+    assert.ok(error instanceof WaitTimeoutError);
+    assert.equal(error.code, 'SHIPSHAPE_WAIT_TIMEOUT');
+    assert.deepEqual(
+      error.targets.map(({ target, cause }) => [target, cause]),
+      [
+        [`postgres://***@127.0.0.1:${pgPort}/test`, 'ECONNREFUSED'],
+        [`redis://***@127.0.0.1:${redisPort}`, 'ECONNREFUSED'],
+      ],
+    );
+    assert.ok(error.targets.every((failure) => failure.attempts >= 2));
+    assert.match(error.message, new RegExp(`^not ready after 1 s: postgres://\\*\\*\\*@127\\.0\\.0\\.1:${pgPort}/test: ECONNREFUSED \\(\\d+ attempts\\); redis://`));
+    assert.ok(!JSON.stringify({ message: error.message, targets: error.targets, json: error }).includes(secret), 'the password is nowhere');
+    assert.ok(Date.now() - started < 1000 + 8000, 'gave up at the timeout');
+    await assertNothingLeft(before);
+  });
+
+  test('stops when its signal aborts, rejecting with the reason, every connection closed', async () => {
+    const port = await refusedPort();
+    const before = open();
+    const stop = new AbortController();
+    const reason = new Error('the test is over');
+    const started = Date.now();
+    await assert.rejects(
+      waitFor([`tcp://127.0.0.1:${port}`, `postgres://postgres@127.0.0.1:${port}/test`], {
+        ...QUICK,
+        timeoutMs: 60_000,
+        signal: stop.signal,
+        onProgress: (event) => {
+          if (event.type === 'failed') stop.abort(reason);
+        },
+      }),
+      (error) => error === reason,
+    );
+    assert.ok(Date.now() - started < 10_000, 'long before its timeout');
+    await assertNothingLeft(before);
+    let tried = false;
+    await assert.rejects(waitFor([`tcp://127.0.0.1:${port}`], { signal: AbortSignal.abort(reason), onProgress: () => (tried = true) }), (error) => error === reason);
+    assert.equal(tried, false, 'an aborted signal tries nothing');
+  });
+
+  test('refuses a target that is not one it knows, or bad options, before trying anything, never echoing a target', async () => {
+    const invalid = (pattern: RegExp) => (error: unknown) => error instanceof InvalidOptionError && pattern.test(error.message) && !error.message.includes('hunter2');
+    await assert.rejects(waitFor(['tcp://127.0.0.1:1', 'ftp://u:hunter2@files']), invalid(/^targets\[1\] has an unknown scheme \(ftp:\/\/\): expected a postgres:\/\/, .* or http\(s\):\/\/ URL$/));
+    await assert.rejects(waitFor(['db:5432']), invalid(/^targets\[0\] is host:port, not a URL/));
+    await assert.rejects(waitFor(['redis://:hunter2@']), invalid(/^targets\[0\] is not a valid redis:\/\/ URL/));
+    await assert.rejects(waitFor([]), invalid(/non-empty array/));
+    await assert.rejects(waitFor(['tcp://127.0.0.1:1'], { stableMs: 5000, timeoutMs: 5000 }), invalid(/`stableMs` \(5000\) to be shorter than `timeoutMs` \(5000\)/));
+    await assert.rejects(waitFor(['tcp://127.0.0.1:1'], { intervalMs: -1 }), invalid(/`intervalMs` to be a positive number/));
+    await assert.rejects(waitFor(['tcp://127.0.0.1:1'], { timeout: 5 } as never), invalid(/Unknown option `timeout`/));
+  });
+});
