@@ -6,13 +6,13 @@
  * destroy are ours, on `fastify.server`.
  */
 import { ConnectionTracker, type HttpServerLike } from '../connection-tracker.js';
-import type { ShutdownKind, ShutdownTarget } from '../target.js';
+import type { ShutdownKind, ShutdownTarget, TargetContext } from '../target.js';
 import { isHttpServer } from './http.js';
 
 /** Fastify instances, by shape (no import). */
 export const fastifyKind: ShutdownKind = {
   accepts: 'a Fastify instance',
-  target: (server) => (isFastify(server) ? fastifyTarget(server) : undefined),
+  target: (server, context) => (isFastify(server) ? fastifyTarget(server, context) : undefined),
 };
 
 // --- internal ---
@@ -34,9 +34,9 @@ function isFastify(value: unknown): value is FastifyLike {
   );
 }
 
-function fastifyTarget(app: FastifyLike): ShutdownTarget {
+function fastifyTarget(app: FastifyLike, context: TargetContext): ShutdownTarget {
   const server = app.server;
-  const tracker = new ConnectionTracker(server);
+  const tracker = new ConnectionTracker(server, context.claimsUpgrade);
   let closing: Promise<unknown> | undefined;
   let serverClosed: Promise<void> | undefined;
   return {

@@ -4,12 +4,12 @@
  * idle and silent sockets closed, the rest destroyed at `timeoutMs` (connection-tracker.ts).
  */
 import { ConnectionTracker, type HttpServerLike } from '../connection-tracker.js';
-import type { ShutdownKind, ShutdownTarget } from '../target.js';
+import type { ShutdownKind, ShutdownTarget, TargetContext } from '../target.js';
 
 /** node:http(s) servers. */
 export const httpKind: ShutdownKind = {
   accepts: 'an http(s).Server',
-  target: (server) => (isHttpServer(server) ? httpTarget(server) : undefined),
+  target: (server, context) => (isHttpServer(server) ? httpTarget(server, context) : undefined),
 };
 
 /** A node:http(s) server by shape: what the connection tracker needs of it. */
@@ -26,8 +26,8 @@ export function isHttpServer(value: unknown): value is HttpServerLike {
 
 // --- internal ---
 
-function httpTarget(server: HttpServerLike): ShutdownTarget {
-  const tracker = new ConnectionTracker(server);
+function httpTarget(server: HttpServerLike, context: TargetContext): ShutdownTarget {
+  const tracker = new ConnectionTracker(server, context.claimsUpgrade);
   let closed: Promise<void> | undefined;
   return {
     label: 'http server',
