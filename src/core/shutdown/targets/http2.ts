@@ -9,7 +9,10 @@
  * and at `timeoutMs` every socket left, sessions included, is destroyed.
  *
  * Why not only `server.close()`: in node 20 it does not close the server's sessions, so it
- * waits for clients that may keep theirs open forever (nodejs/node#57611).
+ * waits for clients that may keep theirs open forever (nodejs/node#57611). Sessions are
+ * tracked from `'session'`, so call `gracefulShutdown` before the server listens: one
+ * opened earlier is found only by its next stream, and if it stays idle it is destroyed
+ * at `timeoutMs`.
  */
 import type { ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import { ConnectionTracker, type TrackedServer } from '../connection-tracker.js';
@@ -53,6 +56,13 @@ function http2Target(server: Http2ServerLike, context: TargetContext): ShutdownT
   const onStream = (stream: ServerHttp2Stream): void => {
     streams.add(stream);
     stream.once('close', () => streams.delete(stream));
+    // a session opened before shutdown was set up (node 20 keeps no list of them) is found
+    // by its next stream; that stream has arrived, so it is served
+    const session = stream.session;
+    if (session && !sessions.has(session)) {
+      onSession(session);
+      if (draining) session.close();
+    }
   };
   server.on('session', onSession);
   server.on('stream', onStream);
