@@ -14,7 +14,7 @@
  * opened earlier is found only by its next stream, and if it stays idle it is destroyed
  * at `timeoutMs`.
  */
-import type { ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
+import type { Http2Session, ServerHttp2Stream } from 'node:http2';
 import { ConnectionTracker, type TrackedServer } from '../connection-tracker.js';
 import type { ShutdownKind, ShutdownTarget, TargetContext } from '../target.js';
 
@@ -42,11 +42,11 @@ function isHttp2Server(value: unknown): value is Http2ServerLike {
 
 function http2Target(server: Http2ServerLike, context: TargetContext): ShutdownTarget {
   const tracker = new ConnectionTracker(server, context.claimsUpgrade);
-  const sessions = new Set<ServerHttp2Session>();
+  const sessions = new Set<Http2Session>();
   const streams = new Set<ServerHttp2Stream>();
   let draining = false;
   let closed: Promise<void> | undefined;
-  const onSession = (session: ServerHttp2Session): void => {
+  const onSession = (session: Http2Session): void => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
     // GOAWAY's last stream id is the last stream received (nghttp2_submit_goaway): close
