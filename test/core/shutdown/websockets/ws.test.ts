@@ -56,4 +56,19 @@ describe('gracefulShutdown: ws servers', () => {
       for (const client of clients) client.ws.terminate();
     }
   });
+
+  it('a WebSocketServer on its own port with no http server given (server null): its clients are closed with 1001 all the same', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const controller = inProcess(null, { websockets: wss, delayMs: 10, timeoutMs: 5000 });
+    const client = await wsClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+    try {
+      const code = controller.shutdown();
+      assert.equal((await client.closed).code, 1001);
+      assert.equal(await code, 0);
+    } finally {
+      client.ws.terminate();
+      wss.close();
+    }
+  });
 });
