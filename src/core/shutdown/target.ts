@@ -2,6 +2,8 @@
  * What `gracefulShutdown` stops, behind one interface, and the dispatcher that finds the
  * kind of a server. Each kind lives in its own file under targets/ and follows the same
  * timeline: drain → stop accepting → wait for what is in flight → destroy the rest → finish.
+ * Several servers, and the clients of the `websockets` option (websockets.ts), are combined
+ * into one target, so that they all follow that one timeline together.
  *
  * Adding a kind is one file: `targets/<kind>.ts` exporting a {@link ShutdownKind}, listed
  * in `KINDS` below (before `closableKind`, which takes any `{ close() }`).
@@ -17,7 +19,7 @@ import { toWebSocketOwners, webSocketsTarget } from './websockets.js';
 
 /** One kind of server, as the shutdown sequence drives it. */
 export interface ShutdownTarget {
-  /** `http server`, `Fastify`, `server` or `no server`, for the log lines. */
+  /** `http server`, `http2 server`, `Fastify`, `server`, `WebSocket clients` or `no server`, for the log lines. */
   readonly label: string;
   /** Readiness just failed: every response from now on says `Connection: close`. */
   drain(): void;
@@ -61,8 +63,11 @@ export function toShutdownTarget(servers: unknown, websockets: readonly object[]
   // first, so that at timeoutMs its clients are cut (and counted) before their servers' sockets
   const targets: ShutdownTarget[] = owners.length > 0 ? [webSocketsTarget(owners)] : [];
   try {
-    const list = Array.isArray(servers) ? [...new Set(servers as unknown[])] : [servers];
+    const list: readonly unknown[] = Array.isArray(servers) ? servers : [servers];
+    const seen = new Set<unknown>(); // the same server twice is one
     list.forEach((server, index) => {
+      if (seen.has(server)) return;
+      seen.add(server);
       const target = toTarget(server, Array.isArray(servers) ? `server[${index}]` : 'server', context);
       if (target) targets.push(target);
     });
