@@ -12,7 +12,8 @@
  * counted in `retries`, so a test can see it.
  *
  * With `upstream: 'h2'` it speaks h2c to the backends (h2-upstream.ts), readiness polls
- * included, and retries a stream the backend refused (RFC 9113 §8.7), counted the same way.
+ * included, and retries a stream the backend refused (RFC 9113 §8.7: not processed, so safe
+ * whatever the method), up to three times, counted the same way.
  * Upgrade requests (WebSocket) are passed through as TCP to a ready backend, both ways,
  * FIN included, as nginx and Envoy do once the upgrade is accepted: a close frame the
  * backend sends reaches the client unchanged.
@@ -48,6 +49,8 @@ interface Backend {
   readonly base: URL;
   readonly agent: http.Agent;
   readonly h2: H2Upstream | undefined;
+  /** Its own session for the readiness polls, so that a poll's timeout never cuts the traffic's. */
+  readonly h2Poll: H2Upstream | undefined;
   ready: boolean;
 }
 
@@ -59,6 +62,7 @@ export async function startBalancer(backends: readonly string[], options: { poll
     base: new URL(base),
     agent: new http.Agent({ keepAlive: true }),
     h2: h2 ? new H2Upstream(base) : undefined,
+    h2Poll: h2 ? new H2Upstream(base) : undefined,
     ready: false,
   }));
   const stats: BalancerStats = { requests: 0, failures: 0, retries: 0, reasons: [], upgrades: {} };
@@ -90,7 +94,9 @@ export async function startBalancer(backends: readonly string[], options: { poll
         stream.on('error', () => fail(res, 502, `${backend.base.host}: stream aborted`));
       },
       (error: NodeJS.ErrnoException & { refused?: boolean }) => {
-        if (error.refused && attempt === 0 && !res.headersSent) {
+        // a refused stream was not processed at all: retried on another pick, a few times at
+        // most (a new session opened during the drain can refuse a burst sent on it at once)
+        if (error.refused && attempt < 3 && !res.headersSent) {
           stats.retries += 1;
           forward(req, res, attempt + 1);
           return;
@@ -169,9 +175,9 @@ export async function startBalancer(backends: readonly string[], options: { poll
       });
     });
   const pollH2 = async (backend: Backend): Promise<void> => {
-    const timer = setTimeout(() => backend.h2!.close(), 1000);
+    const timer = setTimeout(() => backend.h2Poll!.close(), 1000);
     try {
-      const { status, stream } = await backend.h2!.request('GET', '/readyz');
+      const { status, stream } = await backend.h2Poll!.request('GET', '/readyz');
       stream.resume();
       backend.ready = status === 200;
     } catch {
@@ -206,6 +212,7 @@ export async function startBalancer(backends: readonly string[], options: { poll
       for (const backend of pool) {
         backend.agent.destroy();
         backend.h2?.close();
+        backend.h2Poll?.close();
       }
       server.closeAllConnections();
       for (const socket of tunnels) socket.destroy();

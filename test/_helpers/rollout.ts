@@ -164,7 +164,7 @@ export async function runRollout(
     return {
       requests: stats.requests,
       failures: stats.failures,
-      reasons: stats.reasons,
+      reasons: [...stats.reasons, ...balancer.stats.reasons.map((reason) => `balancer: ${reason}`)],
       retries: balancer.stats.retries,
       exitCode,
       signalToExitMs,
