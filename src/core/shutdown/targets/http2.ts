@@ -3,8 +3,8 @@
  * `allowHTTP1`). HTTP/2 has no `Connection: close`: its counterpart is GOAWAY, which
  * `session.close()` sends (RFC 9113 §6.8) — the streams in flight finish, the client
  * opens a new connection for its next request. From drain on every session is closed that
- * way: those open at once, one opened later once its first stream has arrived (so that
- * stream is served, as a new HTTP/1.1 connection gets its one response). HTTP/1.1
+ * way: those open at once, one opened later once its first stream has been answered (as a
+ * new HTTP/1.1 connection gets its one response with `Connection: close`). HTTP/1.1
  * requests of an `allowHTTP1` server get `Connection: close` (connection-tracker.ts),
  * and at `timeoutMs` every socket left, sessions included, is destroyed.
  *
@@ -49,9 +49,10 @@ function http2Target(server: Http2ServerLike, context: TargetContext): ShutdownT
   const onSession = (session: Http2Session): void => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
-    // GOAWAY's last stream id is the last stream received (nghttp2_submit_goaway): close
-    // after the first one, so that it is served rather than refused
-    if (draining) session.once('stream', () => session.close());
+    // once its first stream is answered, as a new HTTP/1.1 connection gets `Connection: close`
+    // on its first response: a GOAWAY at once would refuse that stream and the others a
+    // multiplexing client sends with it (its last stream id is the last one received)
+    if (draining) session.once('stream', (stream: ServerHttp2Stream) => stream.once('close', () => session.close()));
   };
   const onStream = (stream: ServerHttp2Stream): void => {
     streams.add(stream);
