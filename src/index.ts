@@ -13,6 +13,8 @@ export type { CheckReport, ProbeName, ProbeReport } from './core/report.js';
 export type { ProbeRequest, ProbeResponse } from './core/respond.js';
 export type { ProbePaths } from './core/routes.js';
 export type { Logger } from './core/logger.js';
+export type { CheckEvent, StateEvent, ProbesEvent, ProbesListener } from './core/events.js';
+export type { ProbesSnapshot, CheckSnapshot, SnapshotStatus } from './core/snapshot.js';
 export type { NodeRequestLike, NodeResponseLike } from './core/handle.js';
 export {
   ShipshapeError,
@@ -45,6 +47,8 @@ export { memcached } from './checks/memcached.js';
 export type { MemcachedOptions, MemcachedTarget, MemjsClientLike } from './checks/memcached.js';
 export { http } from './checks/http.js';
 export type { HttpOptions } from './checks/http.js';
+export { grpc } from './checks/grpc.js';
+export type { GrpcOptions } from './checks/grpc.js';
 export { tcp } from './checks/tcp.js';
 export type { TcpOptions } from './checks/tcp.js';
 export { diskSpace } from './checks/disk-space.js';

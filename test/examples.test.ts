@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildPackage, ROOT } from './_helpers/build.js';
 
 const EXAMPLES = readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.mjs')).sort();
-const ENTRIES = ['index', 'adapters/node', 'adapters/express', 'adapters/fastify', 'adapters/koa', 'adapters/hono', 'adapters/nest'];
+const ENTRIES = ['index', 'adapters/node', 'adapters/express', 'adapters/fastify', 'adapters/koa', 'adapters/hono', 'adapters/nest', 'adapters/fetch'];
 
 describe('examples', () => {
   const children: ChildProcess[] = [];
@@ -36,7 +36,7 @@ describe('examples', () => {
     assert.equal(imports.length, 1, `dist/index.js imports one chunk (scripts/build.mjs), not:\n${imports.join('\n')}`);
     const core = (await import(pathToFileURL(path.join(ROOT, 'dist/index.js')).href)) as typeof import('../src/index.js');
     // the adapters that take the probes first (Fastify's plugin and Nest's module take options)
-    for (const adapter of ['adapters/node', 'adapters/express', 'adapters/koa', 'adapters/hono']) {
+    for (const adapter of ['adapters/node', 'adapters/express', 'adapters/koa', 'adapters/hono', 'adapters/fetch']) {
       const module = (await import(pathToFileURL(path.join(ROOT, 'dist', `${adapter}.js`)).href)) as Record<string, (probes: unknown) => unknown>;
       const build = Object.values(module)[0]!;
       assert.throws(() => build(null), core.InvalidOptionError, `${adapter} throws the index's own InvalidOptionError`);

@@ -20,7 +20,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const ENTRIES: Record<string, string[]> = {
   '.': [
     'CheckTimeoutError', 'ConfigError', 'DriverMissingError', 'InvalidOptionError', 'LockTimeoutError', 'NotReady', 'ShipshapeError',
-    'UsageError', 'createProbes', 'database', 'defineConfig', 'diskSpace', 'eventLoopDelay', 'gracefulShutdown', 'http',
+    'UsageError', 'createProbes', 'database', 'defineConfig', 'diskSpace', 'eventLoopDelay', 'gracefulShutdown', 'grpc', 'http',
     'isShipshapeError', 'memcached', 'memoryHeap', 'memoryRss', 'mysql', 'postgres', 'redact', 'redis',
     'registerSecret', 'registerUrlSecrets', 'sqlite', 'tcp',
   ],
@@ -30,10 +30,16 @@ const ENTRIES: Record<string, string[]> = {
   './koa': ['koaProbes'],
   './hono': ['honoProbes'],
   './nest': ['SHIPSHAPE_PROBES', 'ShipshapeModule'],
+  './fetch': ['withProbes'],
+  './prometheus': ['prometheusMetrics'],
+  './otel': ['otelMetrics'],
+  './grpc': ['addHealthService'],
 };
 
+/** Where an entry's code is built from: `./dist/X.js` of its `exports` row ← `src/X.ts`. */
 function sourceOf(entry: string): URL {
-  return new URL(entry === '.' ? '../src/index.ts' : `../src/adapters/${entry.slice(2)}.ts`, import.meta.url);
+  const target = pkg.exports[entry] as { default: string };
+  return new URL(`../src/${target.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '')}.ts`, import.meta.url);
 }
 
 describe('package', () => {
@@ -49,9 +55,8 @@ describe('package', () => {
     for (const entry of Object.keys(ENTRIES)) {
       const target = pkg.exports[entry] as { types: string; default: string };
       assert.deepEqual(Object.keys(target), ['types', 'default'], entry);
-      const base = entry === '.' ? './dist/index' : `./dist/adapters/${entry.slice(2)}`;
-      assert.equal(target.types, `${base}.d.ts`);
-      assert.equal(target.default, `${base}.js`);
+      assert.match(target.default, /^\.\/dist\/[a-z/-]+\.js$/, entry);
+      assert.equal(target.types, target.default.replace(/\.js$/, '.d.ts'), entry);
       assert.ok(existsSync(sourceOf(entry)), `src for ${entry}`);
     }
   });

@@ -1,6 +1,7 @@
 // The readiness storm of peers.bench.ts: node:http with /readyz behind one library (the first
 // argument: `shipshape`, withProbes, or `terminus`), whose one check takes 20 ms and counts
-// its runs. GET /stats answers `{"runs":N,"maxConcurrent":M}` since the last /stats, once no
+// its runs; `background` is shipshape with the check in the background every second
+// (intervalMs: 1000, background.bench.ts). GET /stats answers `{"runs":N,"maxConcurrent":M}` since the last /stats, once no
 // run is left over from the load before it.
 import http, { type RequestListener } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,6 +37,7 @@ const app: RequestListener = async (req, res) => {
 };
 
 const library = process.argv[2];
-const server = http.createServer(library === 'shipshape' ? withProbes(createProbes({ readiness: { slow: slowCheck } }), app) : app);
+const readiness = library === 'background' ? { slow: { run: slowCheck, intervalMs: 1000 } } : { slow: slowCheck };
+const server = http.createServer(library === 'shipshape' || library === 'background' ? withProbes(createProbes({ readiness }), app) : app);
 if (library === 'terminus') createTerminus(server, { healthChecks: { '/readyz': slowCheck }, signals: [] });
 server.listen(0, '127.0.0.1', () => announce(server));

@@ -3,10 +3,10 @@
  * (`redis(url, { critical: false })`), and how the checks assemble their `CheckSpec`.
  */
 import type { CheckFunction, CheckSpec, CheckSpecOptions } from '../core/check.js';
-import { expectBoolean, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber } from '../core/options.js';
+import { expectBoolean, expectInterval, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber } from '../core/options.js';
 
 /** The keys of {@link CheckSpecOptions}. */
-export const CHECK_SPEC_OPTION_KEYS = ['timeoutMs', 'critical', 'cacheMs'] as const;
+export const CHECK_SPEC_OPTION_KEYS = ['timeoutMs', 'critical', 'cacheMs', 'intervalMs'] as const;
 
 /**
  * Validates `options`: only {@link CHECK_SPEC_OPTION_KEYS} plus `ownKeys`, and the spec
@@ -20,6 +20,7 @@ export function validateCheckOptions(options: unknown, ownKeys: readonly string[
   if (given.timeoutMs !== undefined) expectPositiveNumber('timeoutMs', given.timeoutMs);
   if (given.critical !== undefined) expectBoolean('critical', given.critical);
   if (given.cacheMs !== undefined) expectNonNegativeNumber('cacheMs', given.cacheMs);
+  if (given.intervalMs !== undefined) expectInterval('intervalMs', given.intervalMs);
 }
 
 /** A frozen `CheckSpec`: `run`, the spec options that were given, and `close` if any. */

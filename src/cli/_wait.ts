@@ -12,7 +12,7 @@
  * is `_attempt.ts`. Time comes from `io.now()` and `io.sleep()`, so that a test may run the
  * loop on a clock of its own.
  *
- * Output (README, "shipshape wait4db and shipshape wait4"):
+ * Output (docs/cli/wait4db.md):
  *   stderr, one line an attempt:  `wait4db: <target>: <cause> (attempt 3, 2.1 s)`
  *                                 `wait4db: <target>: ok, stable for 2.0 of 5 s (attempt 5, 4.1 s)`
  *   stdout, one line a target:    `<target> is ready (stable for 5 s after 7.3 s)`

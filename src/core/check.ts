@@ -34,6 +34,12 @@ export interface CheckSpec {
   /** Reuse a finished result for this many milliseconds. @defaultValue the `cacheMs` of `createProbes` */
   readonly cacheMs?: number;
   /**
+   * Run in the background every `intervalMs` (counted from the end of the previous run),
+   * first right after `createProbes`; requests read the latest result. 0 runs on request.
+   * @defaultValue the `intervalMs` of `createProbes`
+   */
+  readonly intervalMs?: number;
+  /**
    * Frees what the check owns (a connection it opened from a URL, a timer). Called once by
    * `probes.close()`.
    */
@@ -51,9 +57,11 @@ export interface CheckSpecOptions {
   readonly critical?: boolean;
   /** Reuse a finished result for this many milliseconds. @defaultValue the `cacheMs` of `createProbes` */
   readonly cacheMs?: number;
+  /** Run in the background every `intervalMs`; requests read the latest result. @defaultValue the `intervalMs` of `createProbes` */
+  readonly intervalMs?: number;
 }
 
-/** Defaults of {@link CheckSpec}'s own fields; `timeoutMs` and `cacheMs` fall back to `createProbes`' options. */
+/** Defaults of {@link CheckSpec}'s own fields; `timeoutMs`, `cacheMs` and `intervalMs` fall back to `createProbes`' options. */
 export const DEFAULTS = { critical: true } as const;
 
 /** A check as `createProbes` accepts it. */
@@ -69,7 +77,7 @@ export type CheckStatus = 'pass' | 'warn' | 'fail';
 export const CHECK_NAME = /^[A-Za-z0-9._/-]+$/;
 
 /** The keys a {@link CheckSpec} may have. */
-export const CHECK_SPEC_KEYS = ['run', 'timeoutMs', 'critical', 'cacheMs', 'close'] as const;
+export const CHECK_SPEC_KEYS = ['run', 'timeoutMs', 'critical', 'cacheMs', 'intervalMs', 'close'] as const;
 
 /** Whether `value` is an {@link Observation}. */
 export function isObservation(value: unknown): value is Observation {

@@ -1,14 +1,23 @@
 /**
  * The Web side of the core request path: `probes.fetch(request)`, for Web-standard
- * handlers (Next.js route handlers, Bun, Deno, Hono's `app.fetch`).
+ * handlers (Next.js route handlers, Bun, Deno, Hono's `app.fetch`), and the one way a probe's
+ * answer becomes a Web `Response` (also for `shipshape/fetch`).
  */
 import { pathAndQuery } from './internal/url.js';
-import { respond, type ProbeEngine } from './respond.js';
+import { respond, type ProbeEngine, type ProbeResponse } from './respond.js';
 
 /** Answers a probe `Request`, or resolves to `undefined` for any other request. */
 export async function fetchProbe(engine: ProbeEngine, request: Request): Promise<Response | undefined> {
   const pending = respond(engine, { method: request.method, url: pathAndQuery(request.url), accept: request.headers.get('accept') });
   if (!pending) return undefined;
-  const response = await pending;
-  return new Response(request.method === 'HEAD' ? null : response.body, { status: response.status, headers: response.headers });
+  return toWebResponse(request.method, await pending, false);
+}
+
+/**
+ * A probe's answer as a Web `Response`: `HEAD` gets the status and headers without the body
+ * (RFC 9110 §9.3.2); `close` adds `Connection: close` (a draining server, RFC 9112 §9.6).
+ */
+export function toWebResponse(method: string, response: ProbeResponse, close: boolean): Response {
+  const headers = close ? { ...response.headers, connection: 'close' } : response.headers;
+  return new Response(method === 'HEAD' ? null : response.body, { status: response.status, headers });
 }

@@ -59,7 +59,7 @@ async function serve(engine: ProbeEngine, path: string): Promise<ProbeSocket> {
     identity: engine.identity,
     check: (probe, checkOptions) => engine.check(probe, checkOptions),
     checkOne: (probe, name) => engine.checkOne(probe, name),
-    passesWithoutChecks: (probe) => engine.passesWithoutChecks(probe),
+    passesAtOnce: (probe) => engine.passesAtOnce(probe),
   };
   const { createServer } = process.getBuiltinModule('node:http');
   const server = createServer(function probeSocket(req, res) {

@@ -63,6 +63,22 @@ export function expectNonNegativeNumber(name: string, value: unknown): asserts v
   }
 }
 
+/**
+ * Throws unless `value` is 0 or a finite number of milliseconds > 0 (a background check's
+ * `intervalMs`: `Infinity` would be a check that never runs again, which is no background
+ * check; 0 runs it on request).
+ */
+export function expectInterval(name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_INTERVAL_MS) {
+    throw new InvalidOptionError(
+      `Expected \`${name}\` to be 0 (run on request) or a finite number of milliseconds up to ${MAX_INTERVAL_MS}, got ${describe(value)}`,
+    );
+  }
+}
+
+/** `setTimeout`'s ceiling, about 24.8 days. */
+const MAX_INTERVAL_MS = 2 ** 31 - 1;
+
 /** Throws unless `value` is a boolean. */
 export function expectBoolean(name: string, value: unknown): asserts value is boolean {
   if (typeof value !== 'boolean') {

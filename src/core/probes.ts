@@ -5,17 +5,22 @@
 import { DEFAULTS as CHECK_DEFAULTS, type Check, type Checks, type CheckSpec } from './check.js';
 import type { JsonIdentity } from './format-json.js';
 import { fetchProbe } from './fetch.js';
+import type { ProbeCheckOptions, Probes } from './probes-api.js';
 import { handleNode, type NodeRequestLike, type NodeResponseLike } from './handle.js';
 import { listenOnSocket, type ListenOptions, type ProbeSocket } from './listen.js';
 import { toLogger, type Logger } from './logger.js';
-import { ShipshapeError } from './errors.js';
-import { expectBoolean, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber, expectString, resolveOptions } from './options.js';
+import { InvalidOptionError, ShipshapeError } from './errors.js';
+import { Subscribers, type ProbesListener } from './events.js';
+import { describe, expectBoolean, expectInterval, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber, expectString, resolveOptions } from './options.js';
 import { registerGroup, RESERVED_CHECK_NAMES, type RegisteredCheck, type RegistryContext } from './registry.js';
 import { overallStatus, type CheckReport, type ProbeName, type ProbeReport } from './report.js';
 import { respond, type ProbeEngine, type ProbeRequest, type ProbeResponse } from './respond.js';
 import { RouteTable, type ProbePaths } from './routes.js';
 import type { CheckResult, CheckRunner } from './runner.js';
+import { takeSnapshot, type ProbesSnapshot } from './snapshot.js';
 import { ProbeState } from './state.js';
+
+export type { ProbeCheckOptions, Probes } from './probes-api.js';
 
 /** Options of {@link createProbes}. */
 export interface ProbesOptions {
@@ -29,6 +34,12 @@ export interface ProbesOptions {
   readonly timeoutMs?: number;
   /** Every check's result cache unless it has its own: a finished result is reused for this many milliseconds. @defaultValue `DEFAULTS.cacheMs` (no cache) */
   readonly cacheMs?: number;
+  /**
+   * Every check's background interval unless it has its own: each check runs every
+   * `intervalMs` (from the end of its previous run), first right after `createProbes`, and
+   * requests read its latest result. @defaultValue `DEFAULTS.intervalMs` (run on request)
+   */
+  readonly intervalMs?: number;
   /** Endpoint paths; `[]` turns a probe's endpoint off. @defaultValue `DEFAULT_PATHS` (routes.ts) */
   readonly paths?: ProbePaths;
   /** A prefix for every probe path, e.g. `/_health`. @defaultValue `DEFAULTS.basePath` */
@@ -47,60 +58,13 @@ export interface ProbesOptions {
   readonly version?: string;
 }
 
-/** Options of {@link Probes.check}. */
-export interface ProbeCheckOptions {
-  /** Check names to leave out of this run (`?exclude=`). */
-  readonly exclude?: Iterable<string>;
-}
-
-/** A running set of probes; see {@link createProbes}. */
-export interface Probes {
-  /** Runs a probe and returns its report (what the CLI and tests read). */
-  check(probe: ProbeName, options?: ProbeCheckOptions): Promise<ProbeReport>;
-  /** The core request path: a probe response, or `undefined` for the app's own requests. */
-  respond(request: ProbeRequest): Promise<ProbeResponse> | undefined;
-  /** Answers a node:http probe request and returns `true`, or returns `false` and leaves it alone. */
-  handle(req: NodeRequestLike, res: NodeResponseLike): boolean;
-  /** Answers a Web `Request` for a probe, or resolves to `undefined` for the app's own requests. */
-  fetch(request: Request): Promise<Response | undefined>;
-  /** Ends the starting state of `manualReady`. */
-  markReady(): void;
-  /** Fails liveness (and readiness) from now on, with `[-]broken failed: reason`: Kubernetes restarts the pod. */
-  markBroken(reason: string | Error): void;
-  /** Starts draining: readiness fails with `[-]shutdown failed: draining`; liveness does not. `gracefulShutdown` calls it. */
-  drain(): void;
-  /** Whether the app is ready (always true without `manualReady`). */
-  readonly ready: boolean;
-  /** Whether `drain()` was called. */
-  readonly draining: boolean;
-  /** Every probe path served. */
-  readonly paths: readonly string[];
-  /**
-   * Serves the probes on a Unix socket, for `shipshape probe --socket` (a worker's exec
-   * probe); resolves once it listens.
-   *
-   * The socket answers `/livez`, `/healthz`, `/readyz`, `/startupz` and `/readyz/NAME` (the
-   * default paths, whatever `paths` and `basePath` say) as the HTTP endpoints do. Its file
-   * gets mode `0600`; a stale file (its process was killed) is replaced, while a socket that
-   * another live process listens on is an error. The socket does not keep the process
-   * alive. `close()` on the result, or `probes.close()`, stops it and removes the file.
-   *
-   * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) for a missing or too long
-   *   `socket` path or an unknown option; ShipshapeError (`SHIPSHAPE_ERROR`, rejected) when
-   *   the path is taken by a live process or by a file that is no socket, or cannot be bound.
-   *
-   * @example
-   * ```ts
-   * import { createProbes, eventLoopDelay } from 'shipshape';
-   *
-   * const probes = createProbes({ liveness: { loop: eventLoopDelay({ maxMs: 2000 }) } });
-   * await probes.listen({ socket: '/run/app/probes.sock' });
-   * // in the pod spec: exec: { command: ['shipshape', 'probe', '--live', '--socket', '/run/app/probes.sock'] }
-   * ```
-   */
-  listen(options: ListenOptions): Promise<ProbeSocket>;
-  /** Closes what the checks own (connections built from URLs, timers) and every socket of `listen()`. Idempotent. */
-  close(): Promise<void>;
+/**
+ * A probes instance as shipshape's own modules see it beyond the public {@link Probes}: the
+ * gRPC health service (src/grpc/) runs one check alone for its `Check` of a check's name.
+ * Exported from no entry point.
+ */
+export interface ProbesInternals extends Probes {
+  checkOne(probe: ProbeName, name: string): Promise<CheckReport | undefined>;
 }
 
 /** Defaults of {@link ProbesOptions}, in one place. */
@@ -110,6 +74,7 @@ export const DEFAULTS = {
   startup: undefined as Checks | undefined,
   timeoutMs: 900,
   cacheMs: 0,
+  intervalMs: 0,
   paths: undefined as ProbePaths | undefined,
   basePath: '',
   manualReady: false,
@@ -150,13 +115,16 @@ export function createProbes(options: ProbesOptions = {}): Probes {
 
 // --- internal ---
 
-class ProbesInstance implements Probes, ProbeEngine {
+class ProbesInstance implements ProbesInternals, ProbeEngine {
   readonly routes: RouteTable;
   readonly details: boolean;
   readonly identity: JsonIdentity;
   readonly #groups: Readonly<Record<ProbeName, readonly RegisteredCheck[]>>;
   readonly #state: ProbeState;
   readonly #closable: ReadonlySet<CheckSpec>;
+  readonly #subscribers: Subscribers;
+  /** Every runner once (a check listed by two probes has one runner). */
+  readonly #runners: readonly CheckRunner[];
   #latched: ProbeReport | undefined;
   #closing: Promise<void> | undefined;
   readonly #sockets = new Set<Promise<ProbeSocket>>();
@@ -173,9 +141,12 @@ class ProbesInstance implements Probes, ProbeEngine {
     if (typeof options.basePath !== 'string') expectString('basePath', options.basePath);
     const logger = toLogger('logger', options.logger);
     expectNonNegativeNumber('cacheMs', options.cacheMs);
+    expectInterval('intervalMs', options.intervalMs);
+    this.#subscribers = new Subscribers(logger);
     const context: RegistryContext = {
-      defaults: { timeoutMs: options.timeoutMs, cacheMs: options.cacheMs, critical: CHECK_DEFAULTS.critical },
+      defaults: { timeoutMs: options.timeoutMs, cacheMs: options.cacheMs, intervalMs: options.intervalMs, critical: CHECK_DEFAULTS.critical },
       logger,
+      subscribers: this.#subscribers,
       runners: new Map<Check, Map<string, CheckRunner>>(),
       closable: new Set<CheckSpec>(),
     };
@@ -186,12 +157,15 @@ class ProbesInstance implements Probes, ProbeEngine {
       startup: options.startup === undefined ? readiness : registerGroup('startup', options.startup, context),
     };
     this.#closable = context.closable;
+    this.#runners = listRunners(this.#groups);
     this.routes = new RouteTable(options.paths, options.basePath);
     this.details = options.details;
     this.identity = { serviceId: options.serviceId, releaseId: options.releaseId, version: options.version };
     this.#state = new ProbeState(options.manualReady);
     this.handle = this.handle.bind(this);
     this.fetch = this.fetch.bind(this);
+    // last, once everything is in place: the first runs come on the next turn of the event loop
+    for (const runner of this.#runners) runner.startBackground();
   }
 
   async check(probe: ProbeName, options: ProbeCheckOptions = {}): Promise<ProbeReport> {
@@ -217,9 +191,28 @@ class ProbesInstance implements Probes, ProbeEngine {
     return check && toCheckReport(check, await check.runner.result());
   }
 
-  /** Startup is left out: its latch is set from a report. */
-  passesWithoutChecks(probe: ProbeName): boolean {
-    return probe !== 'startup' && this.#groups[probe].length === 0 && this.#state.lines(probe).length === 0;
+  /**
+   * Whether `probe` passes on what is already known, so a plain request is answered `ok` at
+   * once: no failing state line, and every check has a current result (background, or cached)
+   * that does not fail it. Startup answers so only once latched (its latch is set from a report).
+   */
+  passesAtOnce(probe: ProbeName): boolean {
+    if (this.#state.fails(probe)) return false;
+    if (probe === 'startup') return this.#latched !== undefined;
+    const checks = this.#groups[probe];
+    if (checks.length === 0) return true;
+    const now = Date.now();
+    for (const check of checks) if (!check.runner.passesNow(now)) return false;
+    return true;
+  }
+
+  subscribe(listener: ProbesListener): () => void {
+    if (typeof listener !== 'function') throw new InvalidOptionError(`Expected \`listener\` to be a function (event) => void, got ${describe(listener)}`);
+    return this.#subscribers.add(listener);
+  }
+
+  snapshot(): ProbesSnapshot {
+    return takeSnapshot({ state: this.#state, groups: this.#groups, runners: this.#runners, startupLatched: this.#latched !== undefined });
   }
 
   respond(request: ProbeRequest): Promise<ProbeResponse> | undefined {
@@ -235,13 +228,17 @@ class ProbesInstance implements Probes, ProbeEngine {
   }
 
   markReady(): void {
-    this.#state.markReady();
+    if (this.#state.markReady()) this.#emitState('ready');
   }
   markBroken(reason: string | Error): void {
-    this.#state.markBroken(reason);
+    if (this.#state.markBroken(reason)) this.#emitState('broken', this.#state.broken);
   }
   drain(): void {
-    this.#state.drain();
+    if (this.#state.drain()) this.#emitState('draining');
+  }
+  #emitState(state: 'ready' | 'draining' | 'broken', reason?: string): void {
+    if (!this.#subscribers.active) return;
+    this.#subscribers.emit(reason === undefined ? { type: 'state', state, time: new Date() } : { type: 'state', state, reason, time: new Date() });
   }
   get ready(): boolean {
     return this.#state.ready;
@@ -262,10 +259,25 @@ class ProbesInstance implements Probes, ProbeEngine {
   }
 
   close(): Promise<void> {
+    for (const runner of this.#runners) runner.stop();
     const sockets = [...this.#sockets].map((socket) => socket.then((open) => open.close()));
     this.#closing ??= Promise.allSettled([...sockets, ...[...this.#closable].map((spec) => Promise.resolve().then(() => spec.close?.()))]).then(() => {});
     return this.#closing;
   }
+}
+
+/** Each runner once, and the probes listing it (in the order liveness, readiness, startup). */
+function listRunners(groups: Readonly<Record<ProbeName, readonly RegisteredCheck[]>>): CheckRunner[] {
+  const probesOf = new Map<CheckRunner, ProbeName[]>();
+  for (const probe of ['liveness', 'readiness', 'startup'] as const) {
+    for (const { runner } of groups[probe]) {
+      const probes = probesOf.get(runner) ?? [];
+      probesOf.set(runner, probes);
+      if (!probes.includes(probe)) probes.push(probe);
+    }
+  }
+  for (const [runner, probes] of probesOf) runner.probes = Object.freeze(probes);
+  return [...probesOf.keys()];
 }
 
 function toCheckReport(check: RegisteredCheck, result: CheckResult | undefined): CheckReport {

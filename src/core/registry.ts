@@ -6,8 +6,9 @@
  */
 import { CHECK_NAME, CHECK_SPEC_KEYS, type Check, type CheckSpec } from './check.js';
 import { InvalidOptionError } from './errors.js';
+import type { Subscribers } from './events.js';
 import type { Logger } from './logger.js';
-import { describe, expectBoolean, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber } from './options.js';
+import { describe, expectBoolean, expectInterval, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber } from './options.js';
 import { CheckRunner } from './runner.js';
 
 /** Names of the built-in state lines (`[-]startup failed: not ready yet`, …); no check may take them. */
@@ -23,6 +24,7 @@ export interface RegisteredCheck {
 export interface CheckDefaults {
   readonly timeoutMs: number;
   readonly cacheMs: number;
+  readonly intervalMs: number;
   readonly critical: boolean;
 }
 
@@ -30,6 +32,8 @@ export interface CheckDefaults {
 export interface RegistryContext {
   readonly defaults: CheckDefaults;
   readonly logger: Logger | undefined;
+  /** Who hears of every finished run (`probes.subscribe()`). */
+  readonly subscribers?: Subscribers | undefined;
   /** Runners by check and name, to share them between probes. */
   readonly runners: Map<Check, Map<string, CheckRunner>>;
   /**
@@ -58,6 +62,15 @@ function runnerFor(group: string, name: string, check: unknown, context: Registr
     throw new InvalidOptionError(`The check name \`${name}\` in \`${group}\` is reserved: ${RESERVED_CHECK_NAMES.join(', ')} name shipshape's own state lines`);
   }
   const spec = toSpec(`${group}.${name}`, check);
+  // A name is a check's identity outside its probe: the snapshot, events, metrics labels and
+  // gRPC service names key on it, so one name cannot stand for two different checks.
+  for (const [other, names] of context.runners) {
+    if (other !== spec && names.has(name)) {
+      throw new InvalidOptionError(
+        `The check name \`${name}\` in \`${group}\` names another check already: give it another name, or pass the same check (one variable) to every probe that lists it`,
+      );
+    }
+  }
   const byName = context.runners.get(spec) ?? new Map<string, CheckRunner>();
   context.runners.set(spec, byName);
   let runner = byName.get(name);
@@ -68,8 +81,10 @@ function runnerFor(group: string, name: string, check: unknown, context: Registr
       run: spec.run,
       timeoutMs: spec.timeoutMs ?? defaults.timeoutMs,
       cacheMs: spec.cacheMs ?? defaults.cacheMs,
+      intervalMs: spec.intervalMs ?? defaults.intervalMs,
       critical: spec.critical ?? defaults.critical,
       logger: context.logger,
+      subscribers: context.subscribers,
     });
     byName.set(name, runner);
     if (spec.close) context.closable.add(spec);
@@ -90,13 +105,14 @@ function toSpec(where: string, check: unknown): CheckSpec {
   }
   if (typeof check !== 'object' || check === null || typeof (check as CheckSpec).run !== 'function') {
     throw new InvalidOptionError(
-      `Expected \`${where}\` to be a check: an async function or { run, timeoutMs, critical, cacheMs }, got ${describe(check)}`,
+      `Expected \`${where}\` to be a check: an async function or { run, timeoutMs, critical, cacheMs, intervalMs }, got ${describe(check)}`,
     );
   }
   expectKnownKeys(where, check, CHECK_SPEC_KEYS);
   const spec = check as CheckSpec;
   if (spec.timeoutMs !== undefined) expectPositiveNumber(`${where}.timeoutMs`, spec.timeoutMs);
   if (spec.cacheMs !== undefined) expectNonNegativeNumber(`${where}.cacheMs`, spec.cacheMs);
+  if (spec.intervalMs !== undefined) expectInterval(`${where}.intervalMs`, spec.intervalMs);
   if (spec.critical !== undefined) expectBoolean(`${where}.critical`, spec.critical);
   if (spec.close !== undefined && typeof spec.close !== 'function') {
     throw new InvalidOptionError(`Expected \`${where}.close\` to be a function, got ${describe(spec.close)}`);

@@ -31,7 +31,7 @@ export interface ProbeEngine {
   check(probe: ProbeName, options: { exclude: readonly string[] }): Promise<ProbeReport>;
   checkOne(probe: ProbeName, name: string): Promise<CheckReport | undefined>;
   /** Whether `probe` passes with nothing to run (no checks, no failing state line), so a plain request is `ok`. */
-  passesWithoutChecks(probe: ProbeName): boolean;
+  passesAtOnce(probe: ProbeName): boolean;
 }
 
 /** Answers a probe request, or returns `undefined` so the request goes on to the app. */
@@ -44,7 +44,7 @@ export function respond(engine: ProbeEngine, request: ProbeRequest): Promise<Pro
   const json = query?.get('format') === 'json' || wantsJson(request.accept);
   // the kubelet's everyday request, a plain GET /livez of a probe without checks, gets one
   // shared answer that is already resolved: no report, no formatting, no promise chain
-  if (route.check === undefined && query === undefined && !json && engine.passesWithoutChecks(route.probe)) return OK;
+  if (route.check === undefined && query === undefined && !json && engine.passesAtOnce(route.probe)) return OK;
   return answer(engine, route, query, json).catch(() => textResponse(500, 'internal error\n'));
 }
 

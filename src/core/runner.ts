@@ -1,14 +1,20 @@
 /**
- * Runs one check: a timeout that aborts the check's signal, one shared in-flight run for
- * concurrent callers (no probe storm reaches the database), never a second run while one
- * abandoned at its timeout still hangs, an optional result cache, and a log line when —
- * and only when — the check changes state.
+ * Runs one check, and is the one place that knows its results: probe requests,
+ * `probes.check()`, `probes.snapshot()`, events, metrics and gRPC all read them here.
+ *
+ * A timeout aborts the check's signal; concurrent callers share one in-flight run (no probe
+ * storm reaches the database); a run abandoned at its timeout blocks new runs until it
+ * settles; `cacheMs` reuses a finished result; a check with `intervalMs` runs in the
+ * background and requests only read its latest result. A state change is logged once, and
+ * every finished run is one event for `probes.subscribe()`.
  */
-import { isObservation, type CheckFunction, type Observation } from './check.js';
+import { isObservation, type CheckFunction, type CheckStatus, type Observation } from './check.js';
 import { CheckTimeoutError } from './errors.js';
+import type { Subscribers } from './events.js';
 import { log, type Logger } from './logger.js';
-import { runWithDeadline } from './internal/deadline.js';
+import { MAX_TIMER_MS, runWithDeadline } from './internal/deadline.js';
 import { toReason } from './reason.js';
+import type { ProbeName } from './report.js';
 
 /** The outcome of one run of one check. */
 export interface CheckResult {
@@ -28,62 +34,164 @@ export interface CheckRunnerSettings {
   readonly run: CheckFunction;
   readonly timeoutMs: number;
   readonly cacheMs: number;
+  /** 0: runs on request; above: runs in the background every `intervalMs` after the end of its previous run. */
+  readonly intervalMs: number;
   readonly critical: boolean;
   readonly logger: Logger | undefined;
+  /** Who hears of every finished run; none for a runner nobody can subscribe to (`doctor`). */
+  readonly subscribers?: Subscribers | undefined;
 }
+
+/**
+ * A background result older than `intervalMs + timeoutMs + STALE_MARGIN_MS` is reported as a
+ * failure (SPEC §2): the next run is overdue by more than a second, so the event loop was
+ * stuck or the runs were stopped.
+ */
+export const STALE_MARGIN_MS = 1000;
 
 /** One check's runner; shared by every probe that lists the same check under the same name. */
 export class CheckRunner {
   readonly settings: CheckRunnerSettings;
+  /** The probes listing this check, set by `createProbes` once every group is registered. */
+  probes: readonly ProbeName[] = [];
+  readonly #staleAfterMs: number;
+  // One error per runner, made before any timer is armed (STYLE 13): a run allocates none.
+  readonly #timeoutError: CheckTimeoutError;
+  readonly #timeoutReason: string;
   #inflight: Promise<CheckResult> | undefined;
   #abandoned: Abandoned | undefined;
   #last: CheckResult | undefined;
-  #lastOk: boolean | undefined;
+  #lastAt = 0;
+  #lastPromise: Promise<CheckResult> | undefined;
+  #lastStatus: CheckStatus | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
 
   constructor(settings: CheckRunnerSettings) {
     this.settings = settings;
+    this.#staleAfterMs = settings.intervalMs + settings.timeoutMs + STALE_MARGIN_MS;
+    this.#timeoutError = new CheckTimeoutError(settings.timeoutMs);
+    this.#timeoutReason = toReason(this.#timeoutError);
   }
 
   /**
-   * The current result: the cached one while fresh, the in-flight run, a failure at once
-   * while a run abandoned at its timeout still hangs, or a new run.
+   * The current result, as a probe request gets it: the latest one while it is current (a
+   * background result not yet stale, a cached one within `cacheMs`), a failure at once while
+   * a run abandoned at its timeout still hangs or when a background result went stale, else
+   * the in-flight run or a new one (for a background check: only before its first result).
    */
   result(): Promise<CheckResult> {
-    const last = this.#last;
-    if (last && this.settings.cacheMs > 0 && Date.now() - last.time.getTime() < this.settings.cacheMs) {
-      return Promise.resolve(last);
-    }
-    // A check that ignores its signal must not pile up: one more run per probe period on a
-    // blackholed database would exhaust the app's own pool within a minute (SPEC §2).
-    if (this.#abandoned) return Promise.resolve(stillPending(this.#abandoned));
-    this.#inflight ??= this.#runOnce().finally(() => {
-      this.#inflight = undefined;
-    });
-    return this.#inflight;
+    const current = this.#current(undefined);
+    if (current === undefined) return this.#inflight ?? this.#start(false);
+    if (current !== this.#last) return Promise.resolve(current);
+    return (this.#lastPromise ??= Promise.resolve(current));
   }
 
-  async #runOnce(): Promise<CheckResult> {
+  /** Whether a request at `now` gets, without a run, a result that does not fail its probe. */
+  passesNow(now: number): boolean {
+    const current = this.#current(now);
+    return current !== undefined && (current.ok || !this.settings.critical);
+  }
+
+  /** The latest known result without running anything (stale or still-pending failures included); `undefined` before the first run. */
+  latest(now: number): CheckResult | undefined {
+    return this.#current(now) ?? this.#last;
+  }
+
+  /** Starts the background runs of a check with `intervalMs`: the first on the next turn of the event loop. */
+  startBackground(): void {
+    if (this.settings.intervalMs > 0 && !this.#stopped && this.#timer === undefined) this.#schedule(0);
+  }
+
+  /** Stops the background runs (`probes.close()`); a run in progress finishes and schedules nothing. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** `now` is read only when a result's age matters (an uncached check on request needs no clock). */
+  #current(now: number | undefined): CheckResult | undefined {
+    const last = this.#last;
+    if (this.settings.intervalMs > 0) {
+      // the latest result is the timeout's, and the run behind it still hangs: say so
+      if (this.#abandoned) return stillPending(this.#abandoned);
+      if (last === undefined) return undefined;
+      const age = (now ?? Date.now()) - this.#lastAt;
+      return age <= this.#staleAfterMs ? last : stale(last, age);
+    }
+    if (last !== undefined && this.settings.cacheMs > 0 && (now ?? Date.now()) - this.#lastAt < this.settings.cacheMs) return last;
+    // A check that ignores its signal must not pile up: one more run per probe period on a
+    // blackholed database would exhaust the app's own pool within a minute (SPEC §2).
+    if (this.#abandoned) return stillPending(this.#abandoned);
+    return undefined;
+  }
+
+  /** `unref`: a periodic background run, which nobody waits for, must not keep the process alive. */
+  #start(unref: boolean): Promise<CheckResult> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const run = this.#runOnce(unref);
+    this.#inflight = run;
+    return run;
+  }
+
+  async #runOnce(unref: boolean): Promise<CheckResult> {
     const { run, timeoutMs } = this.settings;
-    const startedAt = new Date();
     const started = performance.now();
-    const timeoutError = new CheckTimeoutError(timeoutMs);
-    const deadline = runWithDeadline(run, timeoutMs, timeoutError);
+    const deadline = runWithDeadline(run, timeoutMs, this.#timeoutError, unref);
     const settled = await deadline.settled;
     const durationMs = performance.now() - started;
+    const time = new Date();
     let result: CheckResult;
     if (settled.outcome === 'done') {
-      result = { ok: true, time: new Date(), durationMs, ...observed(settled.value) };
+      result = isObservation(settled.value) ? { ok: true, time, durationMs, observation: settled.value } : { ok: true, time, durationMs };
     } else {
-      const error = settled.outcome === 'failed' ? settled.error : timeoutError;
-      result = { ok: false, reason: toReason(error), time: new Date(), durationMs };
+      result = { ok: false, reason: settled.outcome === 'failed' ? toReason(settled.error) : this.#timeoutReason, time, durationMs };
+      if (settled.outcome === 'timeout') this.#abandon(time.getTime() - durationMs, deadline.finished);
     }
-    if (settled.outcome === 'timeout') this.#abandon(startedAt, deadline.finished);
-    this.#last = result;
-    this.#logTransition(result);
+    this.#inflight = undefined;
+    this.#record(result, settled.outcome === 'timeout');
+    if (this.settings.intervalMs > 0 && !this.#stopped) this.#schedule(this.settings.intervalMs);
     return result;
   }
 
-  #abandon(startedAt: Date, finished: Promise<void>): void {
+  #record(result: CheckResult, timedOut: boolean): void {
+    const { name, critical, subscribers } = this.settings;
+    const previous = this.#lastStatus;
+    const status: CheckStatus = result.ok ? 'pass' : critical ? 'fail' : 'warn';
+    this.#last = result;
+    this.#lastAt = result.time.getTime();
+    this.#lastPromise = undefined;
+    this.#lastStatus = status;
+    this.#logTransition(result, previous);
+    if (!subscribers?.active) return;
+    const { durationMs, time, reason } = result;
+    subscribers.emit(
+      reason === undefined
+        ? { type: 'check', name, probes: this.probes, status, previous, durationMs, time, timedOut }
+        : { type: 'check', name, probes: this.probes, status, previous, reason, durationMs, time, timedOut },
+    );
+  }
+
+  #schedule(ms: number): void {
+    const timer = setTimeout(this.#tick, Math.min(ms, MAX_TIMER_MS));
+    // a background check never keeps the process alive (SPEC §2)
+    (timer as { unref?: () => void }).unref?.();
+    this.#timer = timer;
+  }
+
+  /** The background timer: one bound function per runner, no closure per run. */
+  readonly #tick = (): void => {
+    this.#timer = undefined;
+    if (this.#stopped || this.#inflight) return;
+    // still hanging after its timeout: no second run on top of it, look again next interval
+    if (this.#abandoned) this.#schedule(this.settings.intervalMs);
+    // the first run may be waited for (requests before any result): its deadline keeps the process up
+    else void this.#start(this.#last !== undefined);
+  };
+
+  #abandon(startedAt: number, finished: Promise<void>): void {
     const abandoned: Abandoned = { startedAt, timeoutMs: this.settings.timeoutMs };
     this.#abandoned = abandoned;
     void finished.then(() => {
@@ -91,10 +199,8 @@ export class CheckRunner {
     });
   }
 
-  #logTransition(result: CheckResult): void {
-    const previous = this.#lastOk;
-    this.#lastOk = result.ok;
-    if (previous === result.ok || (previous === undefined && result.ok)) return;
+  #logTransition(result: CheckResult, previous: CheckStatus | undefined): void {
+    if (previous === undefined ? result.ok : (previous === 'pass') === result.ok) return;
     const { name, logger } = this.settings;
     if (result.ok) log(logger, 'info', `shipshape: check "${name}" passed again`);
     else log(logger, 'warn', `shipshape: check "${name}" failed: ${result.reason ?? 'failed'}`);
@@ -105,15 +211,17 @@ export class CheckRunner {
 
 /** A run that outlived its timeout and has not settled yet. */
 interface Abandoned {
-  readonly startedAt: Date;
+  /** `Date.now()` when it started. */
+  readonly startedAt: number;
   readonly timeoutMs: number;
 }
 
 function stillPending(abandoned: Abandoned): CheckResult {
-  const reason = `previous run (started ${abandoned.startedAt.toISOString()}) still pending after its ${abandoned.timeoutMs} ms timeout; no new run until it settles`;
+  const reason = `previous run (started ${new Date(abandoned.startedAt).toISOString()}) still pending after its ${abandoned.timeoutMs} ms timeout; no new run until it settles`;
   return { ok: false, reason, time: new Date(), durationMs: 0 };
 }
 
-function observed(value: unknown): { observation?: Observation } {
-  return isObservation(value) ? { observation: value } : {};
+/** A background result past its freshness: the failure keeps the old result's time and duration. */
+function stale(last: CheckResult, ageMs: number): CheckResult {
+  return { ok: false, reason: `stale: last result ${Math.floor(ageMs / 1000)} s ago`, time: last.time, durationMs: last.durationMs };
 }

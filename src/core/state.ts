@@ -26,14 +26,29 @@ export class ProbeState {
     return this.#broken;
   }
 
-  markReady(): void {
+  /** Each returns whether the state changed (a `state` event for `probes.subscribe()`). */
+  markReady(): boolean {
+    if (this.#ready) return false;
     this.#ready = true;
+    return true;
   }
-  drain(): void {
+  drain(): boolean {
+    if (this.#draining) return false;
     this.#draining = true;
+    return true;
   }
-  markBroken(reason: unknown): void {
-    this.#broken = toReason(reason);
+  markBroken(reason: unknown): boolean {
+    const broken = toReason(reason);
+    if (this.#broken === broken) return false;
+    this.#broken = broken;
+    return true;
+  }
+
+  /** Whether `probe` has a failing state line, without building the lines (every probe request asks). */
+  fails(probe: ProbeName): boolean {
+    if (probe === 'liveness') return this.#broken !== undefined;
+    if (!this.#ready) return true;
+    return probe === 'readiness' && (this.#draining || this.#broken !== undefined);
   }
 
   /**

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Probes } from '../../src/core/probes.js';
 import { expressProbes } from '../../src/adapters/express.js';
 import { fastifyProbes } from '../../src/adapters/fastify.js';
+import { withProbes as withFetchProbes } from '../../src/adapters/fetch.js';
 import { honoProbes } from '../../src/adapters/hono.js';
 import { koaProbes } from '../../src/adapters/koa.js';
 import { attachProbes } from '../../src/adapters/node.js';
@@ -33,8 +34,8 @@ export const HOSTILE_KINDS: readonly { kind: HostileKind; description: string; s
 export interface AppOptions {
   readonly probes?: Probes;
   readonly hostile?: HostileKind;
-  /** Where the probes go: the framework's adapter (default) or `attachProbes` on its server. */
-  readonly mount?: 'adapter' | 'attach';
+  /** Where the probes go: the framework's adapter (default), `attachProbes` on its server, or (Hono) `withProbes` of shipshape/fetch around `app.fetch`. */
+  readonly mount?: 'adapter' | 'attach' | 'fetch';
 }
 
 export interface AppHandle {
@@ -179,7 +180,7 @@ export const honoApp: BuildApp = async (options) => {
   const { createAdaptorServer, serve } = await import('@hono/node-server');
   const app = new Hono();
   app.onError((error, c) => c.text('Internal Server Error', 500)); // the default, without the console.error
-  if (probes && mount !== 'attach') app.use(honoProbes(probes));
+  if (probes && mount !== 'attach' && mount !== 'fetch') app.use(honoProbes(probes));
   let count = 0;
   if (hostile === 'auth') app.use(async (c, next) => (c.req.header('authorization') ? next() : c.text('unauthorized', 401)));
   if (hostile === 'rate-limit') app.use(async (c, next) => (++count > 2 ? c.text('too many requests', 429) : next()));
@@ -194,11 +195,12 @@ export const honoApp: BuildApp = async (options) => {
     attachIf(options, server);
     return listening(server);
   }
-  const handle = await listenNode(createAdaptorServer({ fetch: app.fetch }) as http.Server);
+  const fetch = probes && mount === 'fetch' ? withFetchProbes(probes, app.fetch) : app.fetch;
+  const handle = await listenNode(createAdaptorServer({ fetch }) as http.Server);
   return {
     ...handle,
     async inProcess(path, init) {
-      const response = await app.request(path, init);
+      const response = await (fetch === app.fetch ? app.request(path, init) : fetch(new Request(`http://localhost${path}`, init)));
       return { status: response.status, headers: response.headers, body: await response.text() };
     },
   };

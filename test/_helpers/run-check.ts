@@ -25,7 +25,7 @@ export interface CheckOutcome {
 
 export async function runCheck(check: Check, timeoutMs = 900): Promise<CheckOutcome> {
   const run = typeof check === 'function' ? check : check.run;
-  const runner = new CheckRunner({ name: run.name || 'check', run, timeoutMs, cacheMs: 0, critical: true, logger: undefined });
+  const runner = new CheckRunner({ name: run.name || 'check', run, timeoutMs, cacheMs: 0, intervalMs: 0, critical: true, logger: undefined });
   const started = performance.now();
   const result = await runner.result();
   const outcome: CheckOutcome = { ok: result.ok, value: result.observation, elapsedMs: performance.now() - started };

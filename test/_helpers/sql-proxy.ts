@@ -17,6 +17,8 @@ export interface SqlProxy {
   reset(): void;
   /** Client-side connections currently open on the proxy. */
   openConnections(): number;
+  /** Client connections accepted so far (a client that reuses its connection adds none). */
+  acceptedConnections(): number;
   /** Resolves when every client connection has closed, or rejects after `timeoutMs`. */
   waitForAllClosed(timeoutMs?: number): Promise<void>;
   /**
@@ -35,9 +37,11 @@ export interface SqlProxy {
 /** Starts the proxy on `listenPort` of 127.0.0.1 (0: a free one), forwarding to `targetHost:targetPort`. */
 export async function startSqlProxy(targetPort: number, targetHost = '127.0.0.1', listenPort = 0): Promise<SqlProxy> {
   let frozen = false;
+  let accepted = 0;
   const clients = new Set<net.Socket>();
   const upstreams = new Set<net.Socket>();
   const server = net.createServer((client) => {
+    accepted += 1;
     clients.add(client);
     const upstream = net.connect({ host: targetHost, port: targetPort });
     upstreams.add(upstream);
@@ -82,6 +86,7 @@ export async function startSqlProxy(targetPort: number, targetHost = '127.0.0.1'
     },
     reset,
     openConnections: () => clients.size,
+    acceptedConnections: () => accepted,
     waitForAllClosed,
     async partitioned(run) {
       frozen = true;

@@ -1,7 +1,7 @@
 /**
- * Reading what `shipshape wait4db` and `shipshape wait4` print (the formats are in the
- * README, "shipshape wait4db and shipshape wait4"): the progress lines on stderr and the
- * result lines on stdout, parsed strictly so that a test fails on any line of another shape.
+ * Reading what `shipshape wait4db` and `shipshape wait4` print (the formats are in
+ * docs/cli/wait4db.md): the progress lines on stderr and the result lines on stdout, parsed
+ * strictly so that a test fails on any line of another shape.
  */
 import assert from 'node:assert/strict';
 

@@ -37,7 +37,7 @@ describe('createProbes options', () => {
   });
 
   it('rejects a check that is neither a function nor a { run } spec', () => {
-    rejects({ readiness: { db: 42 } }, /Expected `readiness.db` to be a check: an async function or \{ run, timeoutMs, critical, cacheMs \}, got `42`/);
+    rejects({ readiness: { db: 42 } }, /Expected `readiness.db` to be a check: an async function or \{ run, timeoutMs, critical, cacheMs, intervalMs \}, got `42`/);
     rejects({ readiness: { db: { timeoutMs: 5 } } }, /Expected `readiness.db` to be a check/);
     rejects({ readiness: { db: null } }, /got `null`/);
     rejects({ readiness: { db: { run() {}, retries: 3 } } }, /Unknown option `readiness.db.retries`/);

@@ -7,7 +7,7 @@ import { RESERVED_CHECK_NAMES, registerGroup, type RegistryContext } from '../..
 import { createProbes } from '../../src/index.js';
 
 function context(defaults: Partial<RegistryContext['defaults']> = {}): RegistryContext {
-  return { defaults: { timeoutMs: 900, cacheMs: 0, critical: true, ...defaults }, logger: undefined, runners: new Map(), closable: new Set() };
+  return { defaults: { timeoutMs: 900, cacheMs: 0, intervalMs: 0, critical: true, ...defaults }, logger: undefined, runners: new Map(), closable: new Set() };
 }
 
 describe('registerGroup', () => {
@@ -71,13 +71,23 @@ describe('registerGroup validation', () => {
     rejects({ db: { run: () => {}, cacheMs: -1 } }, 'Expected `readiness.db.cacheMs` to be a number ≥ 0, got `-1`');
     rejects({ db: { run: () => {}, critical: 'no' } }, 'Expected `readiness.db.critical` to be true or false, got `"no"`');
     rejects({ db: { run: () => {}, close: 'now' } }, 'Expected `readiness.db.close` to be a function, got `"now"`');
-    rejects({ db: { run: 'SELECT 1' } }, 'Expected `readiness.db` to be a check: an async function or { run, timeoutMs, critical, cacheMs }, got an object');
-    rejects({ db: { run: () => {}, retries: 2 } }, 'Unknown option `readiness.db.retries`: expected one of `run`, `timeoutMs`, `critical`, `cacheMs`, `close`');
+    rejects({ db: { run: 'SELECT 1' } }, 'Expected `readiness.db` to be a check: an async function or { run, timeoutMs, critical, cacheMs, intervalMs }, got an object');
+    rejects({ db: { run: () => {}, retries: 2 } }, 'Unknown option `readiness.db.retries`: expected one of `run`, `timeoutMs`, `critical`, `cacheMs`, `intervalMs`, `close`');
   });
 
   it('takes Infinity as "never" for a spec’s timeoutMs and cacheMs', () => {
     const [db] = registerGroup('readiness', { db: { run: () => {}, timeoutMs: Infinity, cacheMs: Infinity } }, context());
     assert.deepEqual([db?.runner.settings.timeoutMs, db?.runner.settings.cacheMs], [Infinity, Infinity]);
+  });
+
+  it('refuses one name for two different checks across probes, and shares one check given twice under its name', () => {
+    const shared = (): void => {};
+    assert.throws(
+      () => createProbes({ readiness: { db: () => {} }, startup: { db: () => {} } }),
+      { name: 'InvalidOptionError', message: 'The check name `db` in `startup` names another check already: give it another name, or pass the same check (one variable) to every probe that lists it' },
+    );
+    const probes = createProbes({ readiness: { db: shared }, startup: { db: shared, other: () => {} }, liveness: { db: shared } });
+    assert.deepEqual(probes.snapshot().checks.db?.probes, ['liveness', 'readiness', 'startup']);
   });
 
   it('hands the context’s logger and the check’s name to its runner', () => {

@@ -98,7 +98,7 @@ describe('check runner timeouts', () => {
 
   it('treats Infinity as "never" and caps a timeout past setTimeout’s range instead of firing at once', async () => {
     for (const timeoutMs of [Infinity, 2 ** 31, 1e12]) {
-      const runner = new CheckRunner({ name: 'slow', run: () => sleep(30), timeoutMs, cacheMs: 0, critical: true, logger: undefined });
+      const runner = new CheckRunner({ name: 'slow', run: () => sleep(30), timeoutMs, cacheMs: 0, intervalMs: 0, critical: true, logger: undefined });
       const result = await runner.result();
       assert.equal(result.ok, true, `timeoutMs ${timeoutMs}: ${result.reason}`);
     }

@@ -4,7 +4,7 @@
  * validate), and names no field the API does not have (the schema lets unknown fields
  * through, so the models' TypeScript types check them: an object literal with an unknown
  * property is a type error, as `kubectl apply --validate=strict` would refuse it); they
- * show what the README promises; and `shipshape doctor` finds nothing in them against
+ * show what docs/kubernetes.md promises; and `shipshape doctor` finds nothing in them against
  * their shipshape.config.ts.
  */
 import assert from 'node:assert/strict';
@@ -70,7 +70,7 @@ describe('examples/kubernetes', () => {
     assert.match(failed.output, /^distroless\.yaml #0: error TS2353: .*'"readynessProbe"' does not exist in type 'IContainer'/m);
   });
 
-  it('shows the probes, init containers, Job, socket probe and --url probe the README describes', () => {
+  it('shows the probes, init containers, Job, socket probe and --url probe docs/kubernetes.md describes', () => {
     const deployments = new Map(DOCUMENTS.filter((d) => d.manifest.kind === 'Deployment').map((d) => [d.manifest.metadata.name, d.manifest]));
     const pod = (name: string) => (deployments.get(name)!.spec as { template: { spec: PodSpec } }).template.spec;
     const web = pod('web');

@@ -3,8 +3,10 @@
  * that must not (`@ts-expect-error` fails the type check if the line compiles).
  */
 import http from 'node:http';
-import { createProbes, NotReady, type CheckSpec, type ProbeReport, type ProbeSocket } from '../../src/index.js';
+import { createProbes, NotReady, type CheckSpec, type ProbeReport, type ProbeSocket, type ProbesSnapshot } from '../../src/index.js';
 import { withProbes } from '../../src/adapters/node.js';
+import { otelMetrics } from '../../src/otel.js';
+import { prometheusMetrics } from '../../src/prometheus.js';
 
 const probes = createProbes({
   readiness: {
@@ -40,3 +42,29 @@ void listening.then((socket) => socket.close());
 void probes.listen({});
 // @ts-expect-error — the path is a string
 void probes.listen({ socket: 3 });
+
+// background checks, events and the snapshot
+createProbes({ intervalMs: 5000, readiness: { db: { run: () => undefined, intervalMs: 1000 } } });
+// @ts-expect-error — intervalMs is a number of milliseconds
+createProbes({ intervalMs: '5s' });
+const unsubscribe: () => void = probes.subscribe((event) => {
+  if (event.type === 'check') {
+    const status: 'pass' | 'warn' | 'fail' = event.status;
+    const timedOut: boolean = event.timedOut;
+    void [status, timedOut, event.previous, event.probes, event.durationMs];
+  } else {
+    const state: 'ready' | 'draining' | 'broken' = event.state;
+    // @ts-expect-error — a state event has no check name
+    void event.name;
+    void state;
+  }
+});
+unsubscribe();
+const snapshot: ProbesSnapshot = probes.snapshot();
+const readiness: 'pass' | 'warn' | 'fail' | 'unknown' = snapshot.probes.readiness;
+void [readiness, snapshot.checks.db?.status, snapshot.broken];
+const stopPrometheus: () => void = prometheusMetrics(probes, { prefix: 'app_' });
+const stopOtel: () => void = otelMetrics(probes);
+void [stopPrometheus, stopOtel];
+// @ts-expect-error — the prefix is a string
+prometheusMetrics(probes, { prefix: 1 });

@@ -55,12 +55,13 @@ export function appFromConfig(loaded: LoadedConfig): App {
   const input: ProbesOptions = loaded.config.probes ?? {};
   const shutdown = validated(loaded.file, 'shutdown', () => resolveShutdownOptions(loaded.config.shutdown ?? {}));
   // createProbes validates the options exactly as the app will at start; its result is
-  // dropped unused (nothing runs until a probe is asked for)
-  validated(loaded.file, 'probes', () => createProbes(input));
+  // closed at once (background checks, whose first run would come on the next turn of the
+  // event loop, never run)
+  validated(loaded.file, 'probes', () => void createProbes(input).close());
   const options = resolveOptions(PROBE_DEFAULTS, input);
   const routes = new RouteTable(options.paths, options.basePath);
   const context = {
-    defaults: { timeoutMs: options.timeoutMs, cacheMs: options.cacheMs, critical: CHECK_DEFAULTS.critical },
+    defaults: { timeoutMs: options.timeoutMs, cacheMs: options.cacheMs, intervalMs: options.intervalMs, critical: CHECK_DEFAULTS.critical },
     logger: undefined,
     runners: new Map<never, Map<string, CheckRunner>>(),
     closable: new Set<never>(),

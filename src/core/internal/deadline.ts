@@ -8,8 +8,9 @@
  * separately when the work has really ended ({@link Deadline.finished}), so that it never
  * starts a second run on top of one that still hangs.
  *
- * Timers are not `unref()`ed: work with a deadline is what the process is there for (an
- * exec probe's in-process check, a shutdown phase); each timer lives at most its `ms`.
+ * Timers are not `unref()`ed unless asked: work with a deadline is what the process is there
+ * for (an exec probe's in-process check, a shutdown phase); each timer lives at most its
+ * `ms`. A background check's periodic run, which nobody waits for, asks for `unref`.
  */
 
 /** `setTimeout`'s ceiling: a longer delay fires after 1 ms (Node warns `TimeoutOverflowWarning`). */
@@ -36,11 +37,12 @@ export type Work<T> = PromiseLike<T> | ((signal: AbortSignal) => T | PromiseLike
  * Runs `work` with a signal that aborts with `timeoutError` after `ms`. `Infinity` means
  * never; a finite `ms` above {@link MAX_TIMER_MS} is capped at it (about 24.8 days). A
  * function that throws synchronously fails like one that rejects, and a rejection after the
- * deadline is handled, so it never becomes an unhandled rejection.
+ * deadline is handled, so it never becomes an unhandled rejection. With `unref`, the
+ * deadline's timer does not keep the process alive.
  *
  * Create `timeoutError` before calling (its stack then points at the caller, not at a timer).
  */
-export function runWithDeadline<T>(work: Work<T>, ms: number, timeoutError: Error = new Error(`timed out after ${ms} ms`)): Deadline<T> {
+export function runWithDeadline<T>(work: Work<T>, ms: number, timeoutError: Error = new Error(`timed out after ${ms} ms`), unref = false): Deadline<T> {
   const controller = new AbortController();
   let running: Promise<T>;
   try {
@@ -60,6 +62,7 @@ export function runWithDeadline<T>(work: Work<T>, ms: number, timeoutError: Erro
       controller.abort(timeoutError);
       resolve({ outcome: 'timeout' });
     }, Math.min(Math.max(ms, 0), MAX_TIMER_MS));
+    if (unref) timer.unref?.();
   });
   const settled = Promise.race([outcome, deadline]);
   void settled.then(() => clearTimeout(timer));

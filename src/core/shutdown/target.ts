@@ -11,7 +11,9 @@
 import { InvalidOptionError } from '../errors.js';
 import { describe } from '../options.js';
 import type { ClaimsUpgrade } from './connection-tracker.js';
+import { bunKind } from './targets/bun.js';
 import { closableKind } from './targets/closable.js';
+import { denoKind } from './targets/deno.js';
 import { fastifyKind } from './targets/fastify.js';
 import { http2Kind } from './targets/http2.js';
 import { httpKind } from './targets/http.js';
@@ -19,7 +21,7 @@ import { toWebSocketOwners, webSocketsTarget } from './websockets.js';
 
 /** One kind of server, as the shutdown sequence drives it. */
 export interface ShutdownTarget {
-  /** `http server`, `http2 server`, `Fastify`, `server`, `WebSocket clients` or `no server`, for the log lines. */
+  /** `http server`, `http2 server`, `Fastify`, `Bun server`, `WebSocket clients`, `server` or `no server`, for the log lines. */
   readonly label: string;
   /** Readiness just failed: every response from now on says `Connection: close`. */
   drain(): void;
@@ -50,7 +52,7 @@ export interface ShutdownKind {
 }
 
 /** The kinds, tried in order: the first that recognizes a server drives it. */
-const KINDS: readonly ShutdownKind[] = [http2Kind, httpKind, fastifyKind, closableKind];
+const KINDS: readonly ShutdownKind[] = [http2Kind, httpKind, fastifyKind, bunKind, denoKind, closableKind];
 
 /**
  * Builds one target for `servers` (a server, `null`, or an array of them) and the clients

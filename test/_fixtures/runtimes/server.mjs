@@ -1,0 +1,70 @@
+// An app with shipshape/fetch's withProbes on the runtime's own server, for the runtime tests
+// (test/runtimes/): `bun server.mjs KIND` or `deno run -A server.mjs KIND`, KIND being
+//   native — Bun.serve() / Deno.serve() with a plain fetch handler behind withProbes
+//   hono   — withProbes(probes, app.fetch) of a Hono app on Bun.serve() / Deno.serve()
+//   hono-middleware — app.use(honoProbes(probes)) of shipshape/hono, app.fetch on the server
+// It imports the built package by its name, prints `listening PORT` and hands the server to
+// gracefulShutdown (DELAY_MS, TIMEOUT_MS; phases logged on stderr as `log LEVEL message`).
+// Routes: GET /app → "app"; GET /args → what the handler got beside the request; POST
+// /readyz → 201 "app readyz"; GET /slow?ms=N → "slow" after N ms; GET /hang → never answers;
+// GET /ws → a WebSocket that echoes (native only: Bun's server.upgrade(), Deno.upgradeWebSocket()).
+import { createProbes, gracefulShutdown } from 'shipshape';
+import { withProbes } from 'shipshape/fetch';
+
+const kind = process.argv[2] ?? 'native';
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const probes = createProbes({ readiness: { db: () => {} } });
+
+/** What a fetch handler got: its `this` and arguments, as the runtime passed them. */
+function describeCall(self, args) {
+  return {
+    count: args.length,
+    thisIsServer: self !== undefined && self === globalThis.server,
+    second: args[1] === globalThis.server ? 'server' : typeof args[1]?.remoteAddr === 'object' ? 'info' : typeof args[1],
+  };
+}
+
+async function route(request, self, args) {
+  const url = new URL(request.url);
+  if (url.pathname === '/args') return Response.json(describeCall(self, args));
+  if (url.pathname === '/readyz' && request.method === 'POST') return new Response('app readyz', { status: 201 });
+  if (url.pathname === '/slow') {
+    await sleep(Number(url.searchParams.get('ms') ?? 0));
+    return new Response('slow');
+  }
+  if (url.pathname === '/hang') return new Promise(() => {});
+  if (url.pathname === '/ws' && globalThis.Bun) return args[1].upgrade(request) ? undefined : new Response('no upgrade', { status: 400 });
+  if (url.pathname === '/ws') {
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    socket.onmessage = (event) => socket.send(event.data);
+    return response;
+  }
+  return new Response('app');
+}
+
+let fetch;
+if (kind.startsWith('hono')) {
+  const { Hono } = await import('hono');
+  const app = new Hono();
+  if (kind === 'hono-middleware') app.use((await import('shipshape/hono')).honoProbes(probes));
+  app.all('*', (c) => route(c.req.raw, undefined, [c.req.raw, c.env]));
+  fetch = kind === 'hono-middleware' ? app.fetch : withProbes(probes, app.fetch);
+} else {
+  fetch = withProbes(probes, function fetch(request, ...rest) {
+    return route(request, this, [request, ...rest]);
+  });
+}
+
+const server = globalThis.Bun
+  ? Bun.serve({ port: 0, hostname: '127.0.0.1', fetch, websocket: { message: (ws, message) => ws.send(message) } })
+  : Deno.serve({ port: 0, hostname: '127.0.0.1', onListen() {} }, fetch);
+globalThis.server = server;
+
+const logger = Object.fromEntries(['info', 'warn', 'error'].map((level) => [level, (message) => console.error(`log ${level} ${message}`)]));
+gracefulShutdown(server, {
+  probes,
+  delayMs: Number(process.env.DELAY_MS ?? 0),
+  timeoutMs: Number(process.env.TIMEOUT_MS ?? 5000),
+  logger,
+});
+console.log(`listening ${globalThis.Bun ? server.port : server.addr.port}`);
