@@ -136,7 +136,8 @@ class Shutdown implements ShutdownController {
     let failed = false;
     probes?.drain();
     target.drain();
-    this.#log('info', `shutdown: ${reason}: readiness fails; serving on for ${delayMs} ms (${target.label})`);
+    const keeps = / and |clients$/.test(target.label) ? 'keep' : 'keeps'; // `http server and Fastify keep serving`
+    this.#log('info', `shutdown: ${reason}: readiness fails; ${target.label} ${keeps} serving for ${delayMs} ms`);
     await sleep(delayMs);
 
     const inFlight = target.stop();

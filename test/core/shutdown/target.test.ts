@@ -108,7 +108,7 @@ describe('gracefulShutdown: servers', () => {
       assert.ok(performance.now() - signalled >= 600 - 50);
       assert.deepEqual([api.listening, internal.listening], [false, false]);
       assert.deepEqual(hooks, ['hook']);
-      assert.ok(lines.some((line) => line.includes('(http server and http2 server)')), lines.join('\n'));
+      assert.ok(lines.some((line) => line.includes('readiness fails; http server and http2 server keep serving for 300 ms')), lines.join('\n'));
     } finally {
       client.session.destroy();
     }
