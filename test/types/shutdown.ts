@@ -12,7 +12,7 @@ import { withProbes } from '../../src/adapters/node.js';
 const probes = createProbes();
 const api = http.createServer(withProbes(probes, (req, res) => res.end('api')));
 const h2 = http2.createServer(withProbes(probes, (req, res) => res.end(`h2 ${req.url}`)));
-const h2s = http2.createSecureServer({ allowHTTP1: true }, withProbes(probes));
+const h2s = http2.createSecureServer({ allowHTTP1: true }, withProbes<http2.Http2ServerRequest>(probes)); // no handler: nothing to infer from
 const wss = new WebSocketServer({ server: api });
 const io = new SocketIoServer(api);
 
