@@ -34,7 +34,7 @@ export type { ShipshapeErrorCode, WaitFailure } from './core/errors.js';
 export { redact, registerSecret, registerUrlSecrets } from './core/redact.js';
 export { gracefulShutdown } from './core/shutdown/graceful-shutdown.js';
 export type { ShutdownController } from './core/shutdown/graceful-shutdown.js';
-export type { ShutdownOptions, ShutdownHook, ShutdownServer } from './core/shutdown/options.js';
+export type { ShutdownOptions, ShutdownHook, ShutdownServer, ShutdownWebSocketServer } from './core/shutdown/options.js';
 
 export { postgres } from './checks/postgres.js';
 export type { PostgresOptions, PostgresClient, PgPoolLike, PgPoolClientLike, PgClientLike, PostgresJsLike } from './checks/postgres.js';

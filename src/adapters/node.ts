@@ -3,8 +3,10 @@
  *
  * The node:http adapter: `http.createServer(withProbes(probes, handler))`, and
  * `attachProbes(probes, server)` in front of an existing server (a framework's own).
+ * node:http2 servers too, through node's compatibility API (`Http2ServerRequest`/`Response`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Server as NetServer } from 'node:net';
 import { InvalidOptionError } from '../core/errors.js';
 import { nodeProbeRequest, writeNodeResponse } from '../core/handle.js';
@@ -12,16 +14,17 @@ import { describe } from '../core/options.js';
 import type { Probes } from '../core/probes.js';
 import { expectProbes } from './_expect-probes.js';
 
-/** A node:http request listener. */
-export type RequestListener<Req extends IncomingMessage = IncomingMessage, Res extends ServerResponse<Req> = ServerResponse<Req>> = (
-  req: Req,
-  res: Res,
-) => void;
+/** A node:http request listener, or a node:http2 one (compatibility API). */
+export type RequestListener<
+  Req extends IncomingMessage | Http2ServerRequest = IncomingMessage,
+  Res extends ServerResponse | Http2ServerResponse = Req extends IncomingMessage ? ServerResponse<Req> : Http2ServerResponse,
+> = (req: Req, res: Res) => void;
 
 /**
  * Wraps a node:http request listener so that probe requests are answered before it runs
  * (the handler never sees them) and every other request reaches it untouched. Without a
- * handler, other requests get `404`.
+ * handler, other requests get `404`. On a node:http2 server (`http2.createServer(withProbes(…))`)
+ * it answers HTTP/2 requests the same way.
  *
  * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) when `probes` is not a `createProbes()`
  * result or `handler` is not a function.
@@ -36,7 +39,10 @@ export type RequestListener<Req extends IncomingMessage = IncomingMessage, Res e
  * http.createServer(withProbes(probes, (req, res) => res.end('hello'))).listen(3000);
  * ```
  */
-export function withProbes<Req extends IncomingMessage = IncomingMessage, Res extends ServerResponse<Req> = ServerResponse<Req>>(
+export function withProbes<
+  Req extends IncomingMessage | Http2ServerRequest = IncomingMessage,
+  Res extends ServerResponse | Http2ServerResponse = Req extends IncomingMessage ? ServerResponse<Req> : Http2ServerResponse,
+>(
   probes: Probes,
   handler?: RequestListener<Req, Res>,
 ): RequestListener<Req, Res> {
@@ -55,9 +61,10 @@ export function withProbes<Req extends IncomingMessage = IncomingMessage, Res ex
 }
 
 /**
- * Puts the probes in front of every `request` listener of an existing node:http or
- * node:https server — the ones it has and the ones added later — and returns a function
- * that takes them off again, restoring the server as it was.
+ * Puts the probes in front of every `request` listener of an existing node:http,
+ * node:https or node:http2 server — the ones it has and the ones added later — and returns
+ * a function that takes them off again, restoring the server as it was. (An http2 server
+ * emits `request` only for apps on node's compatibility API, not for `'stream'` handlers.)
  *
  * This is the fastest path on every framework: the probes answer on the raw node objects
  * before the framework sees the request, and every other request pays one path compare.
@@ -72,7 +79,7 @@ export function withProbes<Req extends IncomingMessage = IncomingMessage, Res ex
  * `Connection: close`.
  *
  * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) when `probes` is not a `createProbes()`
- * result or `server` is not an `http.Server` or `https.Server`.
+ * result or `server` is not an `http.Server`, `https.Server` or http2 server.
  *
  * @example
  * ```ts
@@ -90,7 +97,7 @@ export function attachProbes(probes: Probes, server: NetServer): () => void {
   expectProbes('probes', probes);
   if (!isHttpServer(server)) {
     throw new InvalidOptionError(
-      'Expected `server` to be an http.Server or https.Server (what app.listen() of Express and Koa, fastify.server, ' +
+      'Expected `server` to be an http.Server, https.Server or http2 server (what app.listen() of Express and Koa, fastify.server, ' +
         `Nest's app.getHttpServer() and serve() of @hono/node-server give), got ${describe(server)}`,
     );
   }
@@ -138,9 +145,17 @@ export function attachProbes(probes: Probes, server: NetServer): () => void {
 
 // --- internal ---
 
-/** An http.Server or https.Server (node:https, which loads TLS, only when it is not the former). */
+/**
+ * An http.Server or https.Server (node:https, which loads TLS, only when it is not the
+ * former), or an http2 server: node:http2 exports no server class, and `updateSettings()`
+ * is what its two servers alone have among net.Servers.
+ */
 function isHttpServer(server: unknown): boolean {
-  return server instanceof process.getBuiltinModule('node:http').Server || server instanceof process.getBuiltinModule('node:https').Server;
+  return (
+    server instanceof process.getBuiltinModule('node:http').Server ||
+    server instanceof process.getBuiltinModule('node:https').Server ||
+    (server instanceof process.getBuiltinModule('node:net').Server && typeof (server as { updateSettings?: unknown }).updateSettings === 'function')
+  );
 }
 
 function restore(server: NetServer, key: 'emit' | 'prependListener', ours: unknown, own: PropertyDescriptor | undefined): void {

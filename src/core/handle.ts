@@ -14,10 +14,12 @@ export interface NodeRequestLike {
   readonly headers: { readonly accept?: string | string[] | undefined };
 }
 
-/** The part of `http.ServerResponse` the probes write. */
+/** The part of `http.ServerResponse` (and `http2.Http2ServerResponse`) the probes write. */
 export interface NodeResponseLike {
   writeHead(status: number, headers: Record<string, string>): unknown;
-  end(body?: string): unknown;
+  // two signatures, not `end(body?: string)`: Http2ServerResponse's first overload takes a callback
+  end(): unknown;
+  end(body: string): unknown;
 }
 
 /** Answers a probe request on `res` and returns `true`; returns `false` for any other request. */
@@ -53,7 +55,8 @@ function writeOrDrop(res: NodeResponseLike, method: string, response: ProbeRespo
   try {
     // HEAD: the status and headers (Content-Length included) without a body (RFC 9110 §9.3.2)
     res.writeHead(response.status, response.headers as Record<string, string>);
-    res.end(method === 'HEAD' ? undefined : response.body);
+    if (method === 'HEAD') res.end();
+    else res.end(response.body);
   } catch {
     (res as { destroy?: () => void }).destroy?.();
   }

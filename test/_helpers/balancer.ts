@@ -10,9 +10,17 @@
  * keep-alive socket that the server closed before answering a byte (node marks such a
  * request `reusedSocket`; https://nodejs.org/api/http.html#requestreusedsocket). It is
  * counted in `retries`, so a test can see it.
+ *
+ * With `upstream: 'h2'` it speaks h2c to the backends (h2-upstream.ts), readiness polls
+ * included, and retries a stream the backend refused (RFC 9113 §8.7: not processed, so safe
+ * whatever the method), up to three times, counted the same way.
+ * Upgrade requests (WebSocket) are passed through as TCP to a ready backend, both ways,
+ * FIN included, as nginx and Envoy do once the upgrade is accepted: a close frame the
+ * backend sends reaches the client unchanged.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import { H2Upstream } from './h2-upstream.js';
 
 export interface BalancerStats {
   /** Requests the balancer answered. */
@@ -23,6 +31,8 @@ export interface BalancerStats {
   retries: number;
   /** The failure reasons, for assertion messages. */
   reasons: string[];
+  /** Upgrade requests passed through, per backend base URL. */
+  upgrades: Record<string, number>;
 }
 
 export interface Balancer {
@@ -38,14 +48,24 @@ export interface Balancer {
 interface Backend {
   readonly base: URL;
   readonly agent: http.Agent;
+  readonly h2: H2Upstream | undefined;
+  /** Its own session for the readiness polls, so that a poll's timeout never cuts the traffic's. */
+  readonly h2Poll: H2Upstream | undefined;
   ready: boolean;
 }
 
 /** Starts a balancer on 127.0.0.1 in front of `backends` (base URLs such as `http://127.0.0.1:1234`). */
-export async function startBalancer(backends: readonly string[], options: { pollMs?: number } = {}): Promise<Balancer> {
+export async function startBalancer(backends: readonly string[], options: { pollMs?: number; upstream?: 'http1' | 'h2' } = {}): Promise<Balancer> {
   const pollMs = options.pollMs ?? 100;
-  const pool: Backend[] = backends.map((base) => ({ base: new URL(base), agent: new http.Agent({ keepAlive: true }), ready: false }));
-  const stats: BalancerStats = { requests: 0, failures: 0, retries: 0, reasons: [] };
+  const h2 = options.upstream === 'h2';
+  const pool: Backend[] = backends.map((base) => ({
+    base: new URL(base),
+    agent: new http.Agent({ keepAlive: true }),
+    h2: h2 ? new H2Upstream(base) : undefined,
+    h2Poll: h2 ? new H2Upstream(base) : undefined,
+    ready: false,
+  }));
+  const stats: BalancerStats = { requests: 0, failures: 0, retries: 0, reasons: [], upgrades: {} };
   let next = 0;
 
   const pick = (): Backend | undefined => {
@@ -66,9 +86,30 @@ export async function startBalancer(backends: readonly string[], options: { poll
     res.end(reason);
   };
 
+  const forwardH2 = (req: http.IncomingMessage, res: http.ServerResponse, backend: Backend, attempt: number): void => {
+    backend.h2!.request(req.method ?? 'GET', req.url ?? '/').then(
+      ({ status, headers, stream }) => {
+        res.writeHead(status, { 'content-type': String(headers['content-type'] ?? 'text/plain') });
+        stream.pipe(res);
+        stream.on('error', () => fail(res, 502, `${backend.base.host}: stream aborted`));
+      },
+      (error: NodeJS.ErrnoException & { refused?: boolean }) => {
+        // a refused stream was not processed at all: retried on another pick, a few times at
+        // most (a new session opened during the drain can refuse a burst sent on it at once)
+        if (error.refused && attempt < 3 && !res.headersSent) {
+          stats.retries += 1;
+          forward(req, res, attempt + 1);
+          return;
+        }
+        fail(res, 502, `${backend.base.host}: ${error.code ?? error.message}`);
+      },
+    );
+  };
+
   const forward = (req: http.IncomingMessage, res: http.ServerResponse, attempt: number): void => {
     const backend = pick();
     if (!backend) return fail(res, 503, 'no ready backend');
+    if (backend.h2) return forwardH2(req, res, backend, attempt);
     const upstream = http.request(
       { host: backend.base.hostname, port: backend.base.port, method: req.method, path: req.url, headers: { host: backend.base.host }, agent: backend.agent },
       (answer) => {
@@ -94,10 +135,33 @@ export async function startBalancer(backends: readonly string[], options: { poll
     forward(req, res, 0);
   });
   server.keepAliveTimeout = 30_000;
+  const tunnels = new Set<net.Socket>();
+  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    socket.on('error', () => {});
+    tunnels.add(socket);
+    socket.once('close', () => tunnels.delete(socket));
+    const backend = pick();
+    if (!backend) {
+      stats.failures += 1;
+      stats.reasons.push('upgrade: no ready backend');
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    stats.upgrades[backend.base.origin] = (stats.upgrades[backend.base.origin] ?? 0) + 1;
+    const upstream = net.connect(Number(backend.base.port), backend.base.hostname);
+    upstream.on('error', () => socket.destroy());
+    socket.on('close', () => upstream.destroy());
+    upstream.on('close', () => socket.destroy());
+    const lines = [`${req.method} ${req.url} HTTP/1.1`];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length > 0) upstream.write(head);
+    socket.pipe(upstream).pipe(socket);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
   let polling = true;
-  const pollOnce = (backend: Backend): Promise<void> =>
+  const pollHttp1 = (backend: Backend): Promise<void> =>
     new Promise((resolve) => {
       const probe = http.get({ host: backend.base.hostname, port: backend.base.port, path: '/readyz', agent: false, timeout: 1000 }, (answer) => {
         backend.ready = answer.statusCode === 200;
@@ -110,6 +174,19 @@ export async function startBalancer(backends: readonly string[], options: { poll
         resolve();
       });
     });
+  const pollH2 = async (backend: Backend): Promise<void> => {
+    const timer = setTimeout(() => backend.h2Poll!.close(), 1000);
+    try {
+      const { status, stream } = await backend.h2Poll!.request('GET', '/readyz');
+      stream.resume();
+      backend.ready = status === 200;
+    } catch {
+      backend.ready = false;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const pollOnce = (backend: Backend): Promise<void> => (backend.h2 ? pollH2(backend) : pollHttp1(backend));
   const loop = async (backend: Backend): Promise<void> => {
     while (polling) {
       await pollOnce(backend);
@@ -132,8 +209,13 @@ export async function startBalancer(backends: readonly string[], options: { poll
     async close() {
       polling = false;
       await Promise.all(loops);
-      for (const backend of pool) backend.agent.destroy();
+      for (const backend of pool) {
+        backend.agent.destroy();
+        backend.h2?.close();
+        backend.h2Poll?.close();
+      }
       server.closeAllConnections();
+      for (const socket of tunnels) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -2,19 +2,23 @@
  * The rollout scenario, shared by test/core/rollout.test.ts and bench/rollout.bench.ts:
  * two instances of an app (test/_helpers/rollout-apps/NAME.ts) in child processes behind
  * the readiness-following balancer, steady keep-alive load from 20 clients, then SIGTERM
- * to one instance, as Kubernetes does to an old pod during a rollout.
+ * to one instance, as Kubernetes does to an old pod during a rollout. The `http2` app is
+ * reached over h2c (the balancer too speaks HTTP/2 to it); the `websockets` app also
+ * carries `ws` and socket.io clients through the balancer (rollout-sockets.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import http2 from 'node:http2';
 import { constants } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { startBalancer } from './balancer.js';
+import { startSockets, type SocketStats } from './rollout-sockets.js';
 
 const APPS_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'rollout-apps');
 
 /** The frameworks with a rollout app. */
-export const ROLLOUT_APPS = ['node-http', 'express', 'fastify', 'koa', 'hono', 'express-attach', 'fastify-attach'] as const;
+export const ROLLOUT_APPS = ['node-http', 'express', 'fastify', 'koa', 'hono', 'express-attach', 'fastify-attach', 'http2', 'websockets'] as const;
 export type RolloutApp = (typeof ROLLOUT_APPS)[number];
 
 export interface AppProcess {
@@ -117,18 +121,30 @@ export interface RolloutResult {
   readonly readyzAfterSignal: { readonly status: number; readonly body: string };
   /** The terminated instance's phase log. */
   readonly log: string;
+  /** The `websockets` app's clients: how they were closed and where they ended up. */
+  readonly sockets?: SocketStats;
 }
 
 /** Runs the rollout once: warm load, SIGTERM to instance A, load until A has exited and a little after. */
-export async function runRollout(app: string, options: { delayMs?: number; timeoutMs?: number; warmMs?: number; afterMs?: number; pollMs?: number } = {}): Promise<RolloutResult> {
+export async function runRollout(
+  app: string,
+  options: { delayMs?: number; timeoutMs?: number; warmMs?: number; afterMs?: number; pollMs?: number; env?: Record<string, string> } = {},
+): Promise<RolloutResult> {
   const delayMs = options.delayMs ?? 1000;
-  const env = { DELAY_MS: String(delayMs), TIMEOUT_MS: String(options.timeoutMs ?? 5000) };
+  const env = { DELAY_MS: String(delayMs), TIMEOUT_MS: String(options.timeoutMs ?? 5000), ...options.env };
   const [a, b] = await Promise.all([startApp(app, env), startApp(app, env)]);
-  const balancer = await startBalancer([a.base, b.base], { pollMs: options.pollMs ?? 100 });
+  const h2 = app === 'http2';
+  const balancer = await startBalancer([a.base, b.base], { pollMs: options.pollMs ?? 100, upstream: h2 ? 'h2' : 'http1' });
+  const get = h2 ? getH2 : getHttp1;
   let load: ReturnType<typeof startLoad> | undefined;
+  let sockets: ReturnType<typeof startSockets> | undefined;
   try {
     await balancer.waitAllReady();
     load = startLoad(`${balancer.url}/work`);
+    if (app === 'websockets') {
+      sockets = startSockets(balancer.url);
+      await sockets.ready;
+    }
     await sleep(options.warmMs ?? 500);
     if (load.stats.requests === 0) throw new Error('no load reached the balancer');
     const signalled = performance.now();
@@ -144,18 +160,21 @@ export async function runRollout(app: string, options: { delayMs?: number; timeo
     const signalToExitMs = performance.now() - signalled;
     await sleep(options.afterMs ?? 300);
     const stats = await load.stop();
+    const socketStats = sockets?.stop(b.child.pid!);
     return {
       requests: stats.requests,
       failures: stats.failures,
-      reasons: stats.reasons,
+      reasons: [...stats.reasons, ...balancer.stats.reasons.map((reason) => `balancer: ${reason}`)],
       retries: balancer.stats.retries,
       exitCode,
       signalToExitMs,
       livezDuringDelay,
       readyzAfterSignal,
       log: a.stderr(),
+      ...(socketStats && { sockets: socketStats }),
     };
   } finally {
+    sockets?.stop(0);
     await load?.stop();
     await balancer.close();
     await Promise.all([a.kill(), b.kill()]);
@@ -169,7 +188,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** One GET on a fresh connection (never a pooled one: the app may be draining); status 0 when it cannot connect. */
-function get(url: string): Promise<{ status: number; body: string }> {
+function getHttp1(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     http
       .get(url, { agent: false }, (res) => {
@@ -178,6 +197,26 @@ function get(url: string): Promise<{ status: number; body: string }> {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       })
       .on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, body: error.code ?? error.message }));
+  });
+}
+
+/** The same over a fresh h2c session. */
+function getH2(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    const session = http2.connect(target.origin);
+    const done = (status: number, body: string): void => {
+      session.destroy();
+      resolve({ status, body });
+    };
+    session.on('error', (error: NodeJS.ErrnoException) => done(0, error.code ?? error.message));
+    const stream = session.request({ ':path': target.pathname });
+    let status = 0;
+    let body = '';
+    stream.on('response', (headers) => (status = Number(headers[':status'])));
+    stream.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    stream.on('end', () => done(status, body));
+    stream.on('error', (error: NodeJS.ErrnoException) => done(0, error.code ?? error.message));
   });
 }
 

@@ -57,6 +57,6 @@ export function capture(): { lines: string[]; logger: NonNullable<ShutdownOption
 }
 
 /** In-process: no signal listeners, no exit. */
-export function inProcess(server: ShutdownServer, options: ShutdownOptions) {
+export function inProcess(server: ShutdownServer | readonly ShutdownServer[], options: ShutdownOptions) {
   return gracefulShutdown(server, { signals: [], exit: false, ...options });
 }

@@ -2,7 +2,6 @@
 import { EventEmitter } from 'node:events';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import http2 from 'node:http2';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -278,12 +277,12 @@ describe('shipshape/node attachProbes', () => {
     }
   });
 
-  it('works on an https server and refuses what is not an http(s) server or probes', () => {
+  it('works on an https server and refuses what is not an http(s) or http2 server or probes', () => {
     assert.doesNotThrow(() => attachProbes(createProbes(), https.createServer())());
-    for (const value of [undefined, {}, new EventEmitter(), http2.createServer(), 'server']) {
+    for (const value of [undefined, {}, new EventEmitter(), new (class extends EventEmitter { updateSettings() {} })(), 'server']) {
       assert.throws(() => attachProbes(createProbes(), value as never), {
         name: 'InvalidOptionError',
-        message: /Expected `server` to be an http\.Server or https\.Server \(what app\.listen\(\) of Express and Koa, fastify\.server/,
+        message: /Expected `server` to be an http\.Server, https\.Server or http2 server \(what app\.listen\(\) of Express and Koa, fastify\.server/,
       });
     }
     assert.throws(() => attachProbes({} as never, http.createServer()), { name: 'InvalidOptionError', message: /`probes` to be the result of createProbes\(\)/ });

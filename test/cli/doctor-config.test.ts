@@ -64,7 +64,7 @@ describe('shipshape doctor: the config changes the findings', () => {
       [`export default { probes: { timeoutMs: -1 } };\n`, 'shipshape doctor: shipshape.config.mjs: `probes`: Expected `timeoutMs` to be a positive number of milliseconds, got `-1`'],
       [`export default { probes: { paths: { ready: 'readyz' } } };\n`, 'shipshape doctor: shipshape.config.mjs: `probes`: Expected `paths.ready` paths to start with "/" (no query, no trailing "/"), got `"readyz"`'],
       [`export default { shutdown: { delayMs: '5s' } };\n`, 'shipshape doctor: shipshape.config.mjs: `shutdown`: Expected `delayMs` to be a number ≥ 0, got `"5s"`'],
-      [`export default { shutdown: { grace: 1 } };\n`, 'shipshape doctor: shipshape.config.mjs: `shutdown`: Unknown option `grace`: expected one of `probes`, `delayMs`, `timeoutMs`, `hookTimeoutMs`, `onShutdown`, `signals`, `gracePeriodMs`, `logger`, `exit`'],
+      [`export default { shutdown: { grace: 1 } };\n`, 'shipshape doctor: shipshape.config.mjs: `shutdown`: Unknown option `grace`: expected one of `probes`, `delayMs`, `timeoutMs`, `hookTimeoutMs`, `onShutdown`, `websockets`, `signals`, `gracePeriodMs`, `logger`, `exit`'],
       [`export default { probs: {} };\n`, 'shipshape doctor: shipshape.config.mjs: unknown key `probs`: expected one of `database`, `probes`, `socket`, `shutdown`, `admin`'],
     ] as const;
     for (const [config, message] of cases) {

@@ -15,16 +15,23 @@ export interface ShutdownController {
   shutdown(reason?: string): Promise<number>;
   /** Resolves to the exit code once the shutdown has ended: 0, 1, or 128 + signal number after a second signal. */
   readonly done: Promise<number>;
+  /**
+   * Aborts when the servers stop accepting (after `delayMs`): a streaming response
+   * (server-sent events, a long poll) ends itself on it, and is waited for like any request.
+   */
+  readonly signal: AbortSignal;
   /** Removes the signal listeners (done automatically when the shutdown ends). */
   dispose(): void;
 }
 
 /**
  * Shuts the app down gracefully on SIGTERM: readiness fails at once (liveness does not),
- * every response from then on carries `Connection: close`, the server keeps serving for
- * `delayMs`, then stops accepting, closes idle connections, waits up to `timeoutMs` for
- * requests in flight, destroys what is left, runs the `onShutdown` hooks, closes the
+ * every response from then on carries `Connection: close` (an HTTP/2 session gets GOAWAY),
+ * the server keeps serving for `delayMs`, then stops accepting, closes idle connections,
+ * closes WebSocket clients with 1001, aborts `controller.signal`, waits up to `timeoutMs`
+ * for what is in flight, destroys what is left, runs the `onShutdown` hooks, closes the
  * probes and exits 0 — or 1 if it destroyed connections or a hook failed or timed out.
+ * Several servers (an array) follow that one timeline together.
  *
  * Kubernetes removes a terminating pod from its Service's endpoints at the same time as it
  * sends SIGTERM, and proxies learn of it a little later: serving on during `delayMs` is
@@ -34,7 +41,8 @@ export interface ShutdownController {
  * at start, through `logger` or, without one, `process.emitWarning`.
  *
  * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`, a `TypeError`) for a server of
- * no supported kind, an unknown option, a bad duration, signal name, hook, logger or exit.
+ * no supported kind, an unknown option, a bad duration, signal name, hook, WebSocket
+ * server, logger or exit.
  *
  * @example
  * ```ts
@@ -48,9 +56,9 @@ export interface ShutdownController {
  * gracefulShutdown(server, { probes, delayMs: 5000, timeoutMs: 20_000, onShutdown: [() => pool.end()], logger: console });
  * ```
  */
-export function gracefulShutdown(server: ShutdownServer, options: ShutdownOptions = {}): ShutdownController {
+export function gracefulShutdown(server: ShutdownServer | readonly ShutdownServer[], options: ShutdownOptions = {}): ShutdownController {
   const settings = resolveShutdownOptions(options);
-  const target = toShutdownTarget(server);
+  const target = toShutdownTarget(server, settings.websockets);
   warnIfOverBudget(settings);
   return new Shutdown(target, settings);
 }
@@ -59,6 +67,8 @@ export function gracefulShutdown(server: ShutdownServer, options: ShutdownOption
 
 class Shutdown implements ShutdownController {
   readonly done: Promise<number>;
+  readonly signal: AbortSignal;
+  readonly #stopped = new AbortController();
   readonly #target: ShutdownTarget;
   readonly #settings: ShutdownSettings;
   readonly #logger: Logger | undefined;
@@ -72,6 +82,7 @@ class Shutdown implements ShutdownController {
     this.#settings = settings;
     this.#logger = settings.logger;
     this.done = new Promise((resolve) => (this.#resolve = resolve));
+    this.signal = this.#stopped.signal;
     for (const signal of new Set(settings.signals)) {
       const listener = (): void => this.#onSignal(signal);
       this.#listeners.set(signal, listener);
@@ -113,6 +124,7 @@ class Shutdown implements ShutdownController {
     this.#ended = true;
     this.dispose();
     this.#target.dispose();
+    this.#stopped.abort(); // a second signal ends it before the stop: the process is going
     this.#resolve(code);
     if (this.#settings.exit) this.#settings.exit(code);
   }
@@ -124,11 +136,13 @@ class Shutdown implements ShutdownController {
     let failed = false;
     probes?.drain();
     target.drain();
-    this.#log('info', `shutdown: ${reason}: readiness fails; ${target.label} keeps serving for ${delayMs} ms`);
+    const keeps = / and |clients$/.test(target.label) ? 'keep' : 'keeps'; // `http server and Fastify keep serving`
+    this.#log('info', `shutdown: ${reason}: readiness fails; ${target.label} ${keeps} serving for ${delayMs} ms`);
     await sleep(delayMs);
 
     const inFlight = target.stop();
-    this.#log('info', `shutdown: stopped accepting; waiting up to ${timeoutMs} ms for ${inFlight} request(s) in flight`);
+    this.#stopped.abort();
+    this.#log('info', `shutdown: stopped accepting; waiting up to ${timeoutMs} ms for ${inFlight} request(s) and connection(s) in flight`);
     const closed = await within(target.settled(), timeoutMs);
     if (closed.outcome !== 'done') {
       failed = true;

@@ -7,19 +7,22 @@ import { InvalidOptionError } from '../errors.js';
 import { log, toLogger, type Logger } from '../logger.js';
 import { describe, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumber, resolveOptions } from '../options.js';
 import type { Probes } from '../probes.js';
-import type { BunServerLike } from './bun-server.js';
-import type { DenoServerLike } from './deno-server.js';
+import type { BunServerLike } from './targets/bun.js';
+import type { DenoServerLike } from './targets/deno.js';
+import { toWebSocketServers, type ShutdownWebSocketServer } from './websockets.js';
 
 /** A cleanup step run after the server has closed; its signal aborts at `hookTimeoutMs`. */
 export type ShutdownHook = (signal: AbortSignal) => unknown;
 
 /**
  * What `gracefulShutdown` stops: a node:http(s) server (also what Express, Koa and
- * Hono's node server give), a Fastify instance, a `Bun.serve()` or `Deno.serve()` server,
- * any object with `close()` (awaited, or given a callback if it takes one), or `null` for a
- * worker with no server.
+ * Hono's node server give), a node:http2 server, a Fastify instance, a `Bun.serve()` or
+ * `Deno.serve()` server, any object with `close()` (awaited, or given a callback if it takes
+ * one), or `null` for a worker with no server. Several go in an array.
  */
 export type ShutdownServer = { close(...args: never[]): unknown } | BunServerLike | DenoServerLike | null;
+
+export type { ShutdownWebSocketServer } from './websockets.js';
 
 /** Options of `gracefulShutdown`. */
 export interface ShutdownOptions {
@@ -33,6 +36,13 @@ export interface ShutdownOptions {
   readonly hookTimeoutMs?: number;
   /** Cleanup run in order after the server has closed: `() => pool.end()`. @defaultValue none */
   readonly onShutdown?: ShutdownHook | readonly ShutdownHook[];
+  /**
+   * `ws` `WebSocketServer`s and socket.io `Server`s (one or an array): when the servers stop
+   * accepting, their clients are closed with 1001 "going away" (socket.io's at the transport,
+   * so they reconnect by themselves) and shutdown waits for them within `timeoutMs`.
+   * @defaultValue none
+   */
+  readonly websockets?: ShutdownWebSocketServer | readonly ShutdownWebSocketServer[];
   /** Signals that start the shutdown; `[]` leaves it to `controller.shutdown()`. @defaultValue `DEFAULTS.signals` */
   readonly signals?: readonly NodeJS.Signals[];
   /** The pod's `terminationGracePeriodSeconds` × 1000, minus any preStop time; a longer budget is warned about at start. @defaultValue `DEFAULTS.gracePeriodMs` (Kubernetes' default 30 s) */
@@ -50,6 +60,7 @@ export const DEFAULTS = {
   timeoutMs: 20_000,
   hookTimeoutMs: 5000,
   onShutdown: [] as ShutdownHook | readonly ShutdownHook[],
+  websockets: [] as ShutdownWebSocketServer | readonly ShutdownWebSocketServer[],
   signals: ['SIGTERM', 'SIGINT'] as readonly NodeJS.Signals[],
   gracePeriodMs: 30_000,
   logger: false as Logger | false,
@@ -63,6 +74,8 @@ export interface ShutdownSettings {
   readonly timeoutMs: number;
   readonly hookTimeoutMs: number;
   readonly hooks: readonly ShutdownHook[];
+  /** The `websockets` servers, as a list. */
+  readonly websockets: readonly object[];
   readonly signals: readonly NodeJS.Signals[];
   readonly gracePeriodMs: number;
   readonly logger: Logger | undefined;
@@ -73,7 +86,7 @@ export interface ShutdownSettings {
  * Validates `options` over {@link DEFAULTS}.
  *
  * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) for an unknown option, a bad
- * duration, signal name, hook, probes, logger or exit.
+ * duration, signal name, hook, probes, WebSocket server, logger or exit.
  */
 export function resolveShutdownOptions(options: ShutdownOptions): ShutdownSettings {
   expectKnownKeys('options', options, Object.keys(DEFAULTS));
@@ -92,6 +105,7 @@ export function resolveShutdownOptions(options: ShutdownOptions): ShutdownSettin
     timeoutMs: settings.timeoutMs,
     hookTimeoutMs: settings.hookTimeoutMs,
     hooks: toHooks(settings.onShutdown),
+    websockets: toWebSocketServers(settings.websockets),
     signals: toSignals(settings.signals),
     gracePeriodMs: settings.gracePeriodMs,
     logger: toLogger('logger', settings.logger),

@@ -1,18 +1,27 @@
 /**
- * What `gracefulShutdown` stops, behind one interface: a node:http(s) server (Express,
- * Koa and Hono's node server all give one), a Fastify instance, any `{ close() }`, or
- * nothing (a worker). Each kind follows the same timeline: drain → stop accepting →
- * wait for what is in flight → destroy the rest → finish.
+ * What `gracefulShutdown` stops, behind one interface, and the dispatcher that finds the
+ * kind of a server. Each kind lives in its own file under targets/ and follows the same
+ * timeline: drain → stop accepting → wait for what is in flight → destroy the rest → finish.
+ * Several servers, and the clients of the `websockets` option (websockets.ts), are combined
+ * into one target, so that they all follow that one timeline together.
+ *
+ * Adding a kind is one file: `targets/<kind>.ts` exporting a {@link ShutdownKind}, listed
+ * in `KINDS` below (before `closableKind`, which takes any `{ close() }`).
  */
 import { InvalidOptionError } from '../errors.js';
 import { describe } from '../options.js';
-import { bunServerTarget, isBunServer } from './bun-server.js';
-import { ConnectionTracker, type HttpServerLike } from './connection-tracker.js';
-import { denoServerTarget, isDenoServer } from './deno-server.js';
+import type { ClaimsUpgrade } from './connection-tracker.js';
+import { bunKind } from './targets/bun.js';
+import { closableKind } from './targets/closable.js';
+import { denoKind } from './targets/deno.js';
+import { fastifyKind } from './targets/fastify.js';
+import { http2Kind } from './targets/http2.js';
+import { httpKind } from './targets/http.js';
+import { toWebSocketOwners, webSocketsTarget } from './websockets.js';
 
 /** One kind of server, as the shutdown sequence drives it. */
 export interface ShutdownTarget {
-  /** `http server`, `Fastify`, `server` or `no server`, for the log lines. */
+  /** `http server`, `http2 server`, `Fastify`, `Bun server`, `WebSocket clients`, `server` or `no server`, for the log lines. */
   readonly label: string;
   /** Readiness just failed: every response from now on says `Connection: close`. */
   drain(): void;
@@ -28,133 +37,74 @@ export interface ShutdownTarget {
   dispose(): void;
 }
 
-/** Builds the target for `server`, or throws `InvalidOptionError`. */
-export function toShutdownTarget(server: unknown): ShutdownTarget {
-  if (server === null) return noServer();
-  if (isHttpServer(server)) return httpTarget(server);
-  if (isFastify(server)) return fastifyTarget(server);
-  if (isBunServer(server)) return bunServerTarget(server);
-  if (isDenoServer(server)) return denoServerTarget(server);
-  if (typeof server === 'object' && typeof (server as { close?: unknown }).close === 'function') {
-    return closableTarget(server as { close: (...args: unknown[]) => unknown });
+/** What every kind may need to know of the other things being shut down. */
+export interface TargetContext {
+  /** Whether a WebSocket server given in `websockets` owns the connection of this upgrade request. */
+  readonly claimsUpgrade: ClaimsUpgrade;
+}
+
+/** How one kind of server is recognized (by shape: shipshape imports no framework) and driven. */
+export interface ShutdownKind {
+  /** What the kind accepts, for the error message: `a Fastify instance`. */
+  readonly accepts: string;
+  /** The target for `server` when it is of this kind, else `undefined`. */
+  target(server: unknown, context: TargetContext): ShutdownTarget | undefined;
+}
+
+/** The kinds, tried in order: the first that recognizes a server drives it. */
+const KINDS: readonly ShutdownKind[] = [http2Kind, httpKind, fastifyKind, bunKind, denoKind, closableKind];
+
+/**
+ * Builds one target for `servers` (a server, `null`, or an array of them) and the clients
+ * of the `websockets` servers (validated), or throws `InvalidOptionError` naming the
+ * server of no kind, leaving no listener behind.
+ */
+export function toShutdownTarget(servers: unknown, websockets: readonly object[] = []): ShutdownTarget {
+  const owners = toWebSocketOwners(websockets);
+  const context: TargetContext = { claimsUpgrade: (req) => owners.some((owner) => owner.claims(req)) };
+  // first, so that at timeoutMs its clients are cut (and counted) before their servers' sockets
+  const targets: ShutdownTarget[] = owners.length > 0 ? [webSocketsTarget(owners)] : [];
+  try {
+    const list: readonly unknown[] = Array.isArray(servers) ? servers : [servers];
+    const seen = new Set<unknown>(); // the same server twice is one
+    list.forEach((server, index) => {
+      if (seen.has(server)) return;
+      seen.add(server);
+      const target = toTarget(server, Array.isArray(servers) ? `server[${index}]` : 'server', context);
+      if (target) targets.push(target);
+    });
+  } catch (error) {
+    for (const target of targets) target.dispose();
+    throw error;
   }
-  throw new InvalidOptionError(
-    `Expected \`server\` to be an http(s).Server, a Fastify instance, an object with close(), or null, got ${describe(server)}`,
-  );
+  return targets.length === 1 ? targets[0]! : combine(targets);
 }
 
 // --- internal ---
 
-interface FastifyLike {
-  readonly server: HttpServerLike;
-  close(): PromiseLike<unknown>;
+function toTarget(server: unknown, name: string, context: TargetContext): ShutdownTarget | undefined {
+  if (server === null) return undefined;
+  for (const kind of KINDS) {
+    const target = kind.target(server, context);
+    if (target) return target;
+  }
+  const accepted = `${KINDS.map((kind) => kind.accepts).join(', ')} or null`;
+  throw new InvalidOptionError(`Expected \`${name}\` to be ${accepted}${name === 'server' ? ', or an array of them' : ''}, got ${describe(server)}`);
 }
 
-function isHttpServer(value: unknown): value is HttpServerLike {
-  const server = value as Partial<Record<keyof HttpServerLike, unknown>> | undefined;
-  return (
-    typeof server === 'object' &&
-    typeof server.closeAllConnections === 'function' &&
-    typeof server.closeIdleConnections === 'function' &&
-    typeof server.prependListener === 'function' &&
-    typeof server.close === 'function'
-  );
-}
-
-/** Fastify by shape (no import): `.server` is its http.Server, plus `close()` and `addHook()`. */
-function isFastify(value: unknown): value is FastifyLike {
-  const app = value as { server?: unknown; close?: unknown; addHook?: unknown } | null;
-  return (
-    (typeof app === 'object' || typeof app === 'function') &&
-    app !== null &&
-    typeof app.close === 'function' &&
-    typeof app.addHook === 'function' &&
-    isHttpServer(app.server)
-  );
-}
-
-function httpTarget(server: HttpServerLike): ShutdownTarget {
-  const tracker = new ConnectionTracker(server);
-  let closed: Promise<void> | undefined;
+/** Several targets on one timeline: each step runs on all of them, and `settled` waits for all. */
+function combine(targets: readonly ShutdownTarget[]): ShutdownTarget {
+  const finishes = targets.flatMap((target) => (target.finish ? [target.finish] : []));
+  const sum = (step: (target: ShutdownTarget) => number): number => targets.reduce((total, target) => total + step(target), 0);
   return {
-    label: 'http server',
-    drain: () => tracker.drain(),
-    stop() {
-      // the callback's ERR_SERVER_NOT_RUNNING (never listened) means there is nothing to wait for
-      closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
-      tracker.stop();
-      return tracker.inFlight();
-    },
-    settled: () => closed ?? Promise.resolve(),
-    destroy: () => tracker.destroyAll(),
-    dispose: () => tracker.dispose(),
+    label: targets.length === 0 ? 'no server' : targets.map((target) => target.label).join(' and '),
+    drain: () => targets.forEach((target) => target.drain()),
+    stop: () => sum((target) => target.stop()),
+    settled: () => Promise.all(targets.map((target) => target.settled())),
+    destroy: () => sum((target) => target.destroy()),
+    ...(finishes.length > 0 && {
+      finish: { label: finishes.map((finish) => finish.label).join(' and '), run: () => Promise.all(finishes.map((finish) => finish.run())) },
+    }),
+    dispose: () => targets.forEach((target) => target.dispose()),
   };
-}
-
-/**
- * Fastify's `close()` marks it closing (new requests on open connections get `503` with
- * `Connection: close`), runs preClose hooks, calls `server.close()` and, once the server
- * has closed, its onClose hooks (plugins free resources there). Its wait for in-flight
- * requests has no bound, so the deadline and the destroy are ours, on `fastify.server`.
- */
-function fastifyTarget(app: FastifyLike): ShutdownTarget {
-  const server = app.server;
-  const tracker = new ConnectionTracker(server);
-  let closing: Promise<unknown> | undefined;
-  let serverClosed: Promise<void> | undefined;
-  return {
-    label: 'Fastify',
-    drain: () => tracker.drain(),
-    stop() {
-      serverClosed ??= new Promise<void>((resolve) => {
-        if (!server.listening) resolve();
-        else server.on('close', () => resolve());
-      });
-      closing ??= Promise.resolve(app.close());
-      closing.catch(() => {}); // reported by finish()
-      tracker.stop();
-      return tracker.inFlight();
-    },
-    settled: () => Promise.race([serverClosed ?? Promise.resolve(), closing ?? Promise.resolve()]),
-    destroy: () => tracker.destroyAll(),
-    finish: { label: 'Fastify onClose hooks', run: () => closing ?? Promise.resolve() },
-    dispose: () => tracker.dispose(),
-  };
-}
-
-/** Any `{ close() }`: a returned promise is awaited; `close(callback)` waits for the callback. */
-function closableTarget(target: { close: (...args: unknown[]) => unknown }): ShutdownTarget {
-  let closed: Promise<unknown> | undefined;
-  return {
-    label: 'server',
-    drain: () => {},
-    stop() {
-      closed ??= new Promise((resolve, reject) => {
-        const done = (error?: unknown): void => (error ? reject(error) : resolve(undefined));
-        const result = target.close.length >= 1 ? target.close(done) : target.close();
-        if (isThenable(result)) result.then(() => resolve(undefined), reject);
-        else if (target.close.length === 0) resolve(undefined);
-      });
-      closed.catch(() => {});
-      return 0;
-    },
-    settled: () => closed ?? Promise.resolve(),
-    destroy: () => 0,
-    dispose: () => {},
-  };
-}
-
-function noServer(): ShutdownTarget {
-  return {
-    label: 'no server',
-    drain: () => {},
-    stop: () => 0,
-    settled: () => Promise.resolve(),
-    destroy: () => 0,
-    dispose: () => {},
-  };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { WebSocketServer } from 'ws';
 import { gracefulShutdown } from '../../../src/core/shutdown/graceful-shutdown.js';
 import type { ShutdownServer } from '../../../src/core/shutdown/options.js';
 import { capture, inProcess, sleep } from '../../_helpers/shutdown.js';
@@ -33,8 +34,11 @@ describe('gracefulShutdown: options', () => {
 
   it('rejects a bad server, signal, duration, hook, exit or option with a message naming it', () => {
     const cases: [ShutdownServer | unknown, Record<string, unknown>, RegExp][] = [
-      [undefined, {}, /`server` to be an http\(s\)\.Server, a Fastify instance, an object with close\(\), or null, got `undefined`/],
+      [undefined, {}, /`server` to be an http2 server, an http\(s\)\.Server, a Fastify instance, a Bun\.serve\(\) server, a Deno\.serve\(\) server, an object with close\(\) or null, or an array of them, got `undefined`/],
       [{}, {}, /`server`.*got an object/],
+      [[null, 5], {}, /`server\[1\]` to be an http2 server, .* or null, got `5`/],
+      [null, { websockets: {} }, /`websockets` to be a ws WebSocketServer or a socket\.io Server, or an array of them, got an object/],
+      [null, { websockets: [new WebSocketServer({ noServer: true }), 'ws'] }, /`websockets\[1\]` to be a ws WebSocketServer or a socket\.io Server.*got `"ws"`/],
       [null, { signals: ['SIGTERMS'] }, /`signals` to hold signal names.*got `"SIGTERMS"`/],
       [null, { signals: ['SIGKILL'] }, /not SIGKILL or SIGSTOP/],
       [null, { signals: 'SIGTERM' }, /`signals` to be an array/],

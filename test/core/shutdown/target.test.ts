@@ -1,10 +1,12 @@
 /**
  * The kinds of server gracefulShutdown stops (src/core/shutdown/target.ts): Fastify, https,
- * and any `{ close() }` (a promise, a callback, one that never settles).
+ * and any `{ close() }` (a promise, a callback, one that never settles); several in one array.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import http2 from 'node:http2';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { createProbes } from '../../../src/core/probes.js';
-import { get, inProcess, sleep } from '../../_helpers/shutdown.js';
+import { connect, h2Get, listenH2 } from '../../_helpers/http2.js';
+import { capture, get, inProcess, sleep, startServer } from '../../_helpers/shutdown.js';
 
 describe('gracefulShutdown: servers', () => {
   it('Fastify: serves during the delay, drains, runs its onClose hooks and destroys a hanging request (exit 1)', async () => {
@@ -82,5 +85,45 @@ describe('gracefulShutdown: servers', () => {
     const started = performance.now();
     assert.equal(await inProcess({ close: () => new Promise(() => {}) }, { delayMs: 0, timeoutMs: 200 }).shutdown(), 1);
     assert.ok(performance.now() - started < 200 + 100);
+  });
+
+  it('several servers in an array follow one timeline: drained together, stopped together after delayMs, waited for together, hooks once', async () => {
+    const { lines, logger } = capture();
+    const probes = createProbes();
+    const { server: api, base: apiBase } = await startServer(probes);
+    const internal = http2.createServer((req, res) => void setTimeout(() => res.end('h2 done'), Number(/ms=(\d+)/.exec(req.url)?.[1] ?? 0)));
+    const hooks: string[] = [];
+    const controller = inProcess([api, internal], { probes, delayMs: 300, timeoutMs: 5000, onShutdown: () => void hooks.push('hook'), logger });
+    const client = connect(await listenH2(internal));
+    try {
+      const slowH2 = h2Get(client.session, '/?ms=600');
+      await sleep(50);
+      const signalled = performance.now();
+      const code = controller.shutdown();
+      const during = await get(apiBase, '/work?ms=10');
+      assert.deepEqual([during.status, during.connection], [200, 'close']);
+      assert.equal((await get(apiBase, '/readyz')).status, 503);
+      assert.equal((await slowH2).body, 'h2 done'); // in flight across the stop
+      assert.equal(await code, 0);
+      assert.ok(performance.now() - signalled >= 600 - 50);
+      assert.deepEqual([api.listening, internal.listening], [false, false]);
+      assert.deepEqual(hooks, ['hook']);
+      assert.ok(lines.some((line) => line.includes('readiness fails; http server and http2 server keep serving for 300 ms')), lines.join('\n'));
+    } finally {
+      client.session.destroy();
+    }
+  });
+
+  it('several servers: one left with a hanging request makes the exit code 1, and only its connection is destroyed', async () => {
+    const { lines, logger } = capture();
+    const { server: a, base } = await startServer();
+    const { server: b } = await startServer();
+    const controller = inProcess([a, b], { delayMs: 10, timeoutMs: 300, logger });
+    const hanging = get(base, '/hang').catch((error: NodeJS.ErrnoException) => error.code);
+    await sleep(50);
+    assert.equal(await controller.shutdown(), 1);
+    assert.equal(await hanging, 'ECONNRESET');
+    assert.ok(lines.some((line) => /still open after 300 ms: destroyed 1 connection/.test(line)), lines.join('\n'));
+    assert.deepEqual([a.listening, b.listening], [false, false]);
   });
 });

@@ -8,7 +8,7 @@
  * in flight: the count logged at stop is 0. `Connection: close` while draining comes from the
  * fetch path (`shipshape/fetch`), as Deno gives no hook on its responses.
  */
-import type { ShutdownTarget } from './target.js';
+import type { ShutdownKind, ShutdownTarget } from '../target.js';
 
 /** The part of `Deno.HttpServer` that shutdown uses. */
 export interface DenoServerLike {
@@ -18,8 +18,16 @@ export interface DenoServerLike {
   unref(): void;
 }
 
+/** `Deno.serve()` servers. */
+export const denoKind: ShutdownKind = {
+  accepts: 'a Deno.serve() server',
+  target: (server) => (isDenoServer(server) ? denoServerTarget(server) : undefined),
+};
+
+// --- internal ---
+
 /** Whether `value` is a `Deno.serve()` server, by shape (no import: the core runs on Node too). */
-export function isDenoServer(value: unknown): value is DenoServerLike {
+function isDenoServer(value: unknown): value is DenoServerLike {
   const server = value as Partial<Record<keyof DenoServerLike, unknown>> | null;
   return (
     typeof server === 'object' &&
@@ -32,7 +40,7 @@ export function isDenoServer(value: unknown): value is DenoServerLike {
 }
 
 /** The shutdown timeline on a Deno server: `shutdown()` at stop; at `timeoutMs` the process exit ends the rest. */
-export function denoServerTarget(server: DenoServerLike): ShutdownTarget {
+function denoServerTarget(server: DenoServerLike): ShutdownTarget {
   let closed: Promise<void> | undefined;
   return {
     label: 'Deno server',

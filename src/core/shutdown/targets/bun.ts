@@ -6,7 +6,7 @@
  * `shipshape/fetch` adds it to every response once the probes drain, as Bun gives no hook
  * on its responses.
  */
-import type { ShutdownTarget } from './target.js';
+import type { ShutdownKind, ShutdownTarget } from '../target.js';
 
 /** The part of Bun's `Server` that shutdown uses. */
 export interface BunServerLike {
@@ -19,8 +19,16 @@ export interface BunServerLike {
   upgrade(request: never, options?: never): boolean;
 }
 
+/** `Bun.serve()` servers. */
+export const bunKind: ShutdownKind = {
+  accepts: 'a Bun.serve() server',
+  target: (server) => (isBunServer(server) ? bunServerTarget(server) : undefined),
+};
+
+// --- internal ---
+
 /** Whether `value` is a `Bun.serve()` server, by shape (no import: the core runs on Node too). */
-export function isBunServer(value: unknown): value is BunServerLike {
+function isBunServer(value: unknown): value is BunServerLike {
   const server = value as Partial<Record<keyof BunServerLike, unknown>> | null;
   return (
     typeof server === 'object' &&
@@ -33,7 +41,7 @@ export function isBunServer(value: unknown): value is BunServerLike {
 }
 
 /** The shutdown timeline on a Bun server: `stop()` at stop, `stop(true)` at `timeoutMs`. */
-export function bunServerTarget(server: BunServerLike): ShutdownTarget {
+function bunServerTarget(server: BunServerLike): ShutdownTarget {
   let stopped: Promise<unknown> | undefined;
   return {
     label: 'Bun server',
