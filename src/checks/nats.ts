@@ -90,6 +90,19 @@ interface NatsModule {
 interface NatsHandle {
   readonly controller: AbortController;
   connection: (NatsConnectionLike & { close(): Promise<void> }) | undefined;
+  closed: Promise<never> | undefined;
+}
+
+/**
+ * Rejects when `connection` closes. nats.js 2.29 leaves a pending `flush()` unsettled when a
+ * connection that does not reconnect closes (its server killed): a flush races this.
+ */
+function whenClosed(connection: NatsConnectionLike): Promise<never> {
+  const closed = connection.closed().then((error) => {
+    throw new NotReady(error?.message ? `connection closed: ${error.message}` : 'connection closed');
+  });
+  closed.catch(() => {});
+  return closed;
 }
 
 function isNatsConnection(value: unknown): value is NatsConnectionLike {
@@ -102,25 +115,21 @@ function isNatsConnection(value: unknown): value is NatsConnectionLike {
 }
 
 function clientCheck(connection: NatsConnectionLike) {
-  let closedWith: string | undefined;
-  connection.closed().then(
-    (error) => void (closedWith = error?.message),
-    () => {},
-  );
+  const closed = whenClosed(connection);
   return async function natsFlush(signal: AbortSignal): Promise<Observation> {
     const started = performance.now();
-    if (connection.isClosed()) throw new NotReady(closedWith ? `connection closed: ${closedWith}` : 'connection closed');
+    if (connection.isClosed()) await closed;
     if (connection.isDraining()) throw new NotReady('connection draining');
-    await flush(connection, signal);
+    await flush(connection, closed, signal);
     return roundTrip(started);
   };
 }
 
-async function flush(connection: NatsConnectionLike, signal: AbortSignal): Promise<void> {
+async function flush(connection: NatsConnectionLike, closed: Promise<never>, signal: AbortSignal): Promise<void> {
   try {
-    await abortable(connection.flush(), signal);
+    await abortable(Promise.race([connection.flush(), closed]), signal);
   } catch (error) {
-    if (signal.aborted) throw error;
+    if (signal.aborted || error instanceof NotReady) throw error;
     // nats.js errors are codes (`DISCONNECT`, `CONNECTION_CLOSED`)
     throw new NotReady(`flush failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
@@ -153,7 +162,7 @@ function parseServers(input: string | URL): NatsServer[] {
 function urlCheck(servers: readonly NatsServer[]) {
   const connection = new DriverConnection(loadNats, (driver: NatsModule) => ({
     open(lost) {
-      const handle: NatsHandle = { controller: new AbortController(), connection: undefined };
+      const handle: NatsHandle = { controller: new AbortController(), connection: undefined, closed: undefined };
       const ready = (async () => {
         const server = await firstNatsServer(servers, handle.controller.signal);
         const connected = await driver.connect({
@@ -172,7 +181,8 @@ function urlCheck(servers: readonly NatsServer[]) {
           throw handle.controller.signal.reason;
         }
         // Without reconnecting, a lost server closes the connection: the next use opens a fresh one.
-        connected.closed().then(lost, lost);
+        handle.closed = whenClosed(connected);
+        handle.closed.catch(lost);
       })();
       return { connection: handle, ready };
     },
@@ -184,7 +194,7 @@ function urlCheck(servers: readonly NatsServer[]) {
   return {
     run: async function natsFlush(signal: AbortSignal): Promise<Observation> {
       const started = performance.now();
-      await connection.use(signal, ({ connection: connected }) => flush(connected!, signal));
+      await connection.use(signal, ({ connection: connected, closed }) => flush(connected!, closed!, signal));
       return roundTrip(started);
     },
     close: () => connection.close(),
