@@ -115,20 +115,34 @@ function clientCheck(client: MqttClientLike, topic: string) {
   };
 }
 
-/** A QoS 1 publish that resolves at its PUBACK; at an abort its message leaves the client's outgoing store. */
+/**
+ * A QoS 1 publish that resolves at its PUBACK, and fails at once when the connection closes
+ * meanwhile (MQTT.js would keep the message to resend after reconnecting). When it fails
+ * or aborts, its message leaves the client's outgoing store: it is never sent later.
+ */
 async function publish(client: MqttClientLike, topic: string, signal: AbortSignal): Promise<void> {
-  let acknowledged!: (error?: Error) => void;
+  let settle!: (error?: Error) => void;
   const puback = new Promise<void>((resolve, reject) => {
-    acknowledged = (error) => (error ? reject(new NotReady(`publish failed: ${error.message}`, { cause: error })) : resolve());
+    settle = (error) => (error ? reject(error) : resolve());
   });
-  const callback = (error?: Error): void => acknowledged(error);
+  const callback = (error?: Error): void => settle(error && new NotReady(`publish failed: ${error.message}`, { cause: error }));
+  const closed = (): void => settle(new NotReady('connection lost before the broker acknowledged'));
+  client.once?.('close', closed);
   client.publish(topic, '', { qos: 1 }, callback);
   // MQTT.js allocates the id of a QoS 1 message synchronously while it is connected.
   const id = client.getLastMessageId?.();
   const ours = id !== undefined && client.outgoing?.[id]?.cb === callback;
-  await abortable(puback, signal, () => {
-    if (ours) client.removeOutgoingMessage?.(id);
-  });
+  const forget = (): void => {
+    if (ours && client.outgoing?.[id]?.cb === callback) client.removeOutgoingMessage?.(id);
+  };
+  try {
+    await abortable(puback, signal, forget);
+  } catch (error) {
+    forget();
+    throw error;
+  } finally {
+    client.removeListener?.('close', closed);
+  }
 }
 
 function urlCheck(input: string | URL, topic: string) {
