@@ -7,6 +7,7 @@ import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { DriverConnection } from '../core/internal/driver-connection.js';
 import { loadCommonJsDriver } from '../core/internal/load-driver.js';
+import { safeDecode } from '../core/internal/url.js';
 import { describe, expectString, resolveOptions } from '../core/options.js';
 import { registerUrlSecrets } from '../core/redact.js';
 import { amqpDriver, amqpReason, withAmqpReasons, type AmqplibModule } from './_amqp-connection.js';
@@ -41,8 +42,8 @@ export interface AmqpPromiseChannelLike {
  */
 export interface AmqpPromiseConnectionLike extends AmqpEventsLike {
   createChannel(): PromiseLike<AmqpPromiseChannelLike>;
-  /** amqplib 2.x says here whether the broker blocked the connection. */
-  readonly connection?: { readonly blocked?: boolean };
+  /** amqplib 2.x says in its `blocked` property whether the broker blocks the connection. */
+  readonly connection?: object;
 }
 
 /** A channel of amqplib's callback API. */
@@ -53,7 +54,8 @@ export interface AmqpCallbackChannelLike {
 /** An amqplib callback-API connection (`require('amqplib/callback_api').connect(url, cb)`). */
 export interface AmqpCallbackConnectionLike extends AmqpEventsLike {
   createChannel(callback: (error: unknown, channel: AmqpCallbackChannelLike) => void): unknown;
-  readonly connection?: { readonly blocked?: boolean };
+  /** amqplib 2.x says in its `blocked` property whether the broker blocks the connection. */
+  readonly connection?: object;
 }
 
 /** What `rabbitmq()` accepts: an amqplib connection (promise or callback API), or an `amqp://` / `amqps://` URL. */
@@ -159,7 +161,7 @@ function trackConnection(connection: AmqpPromiseConnectionLike | AmqpCallbackCon
   return {
     throwIfUnusable(): void {
       if (lost !== undefined) throw new NotReady(`connection lost, reconnecting: ${lost}`);
-      if (blocked !== undefined || connection.connection?.blocked === true) {
+      if (blocked !== undefined || (connection.connection as { blocked?: unknown } | undefined)?.blocked === true) {
         throw new NotReady(`connection blocked by the broker: ${blocked ?? 'no reason given'}`);
       }
     },
@@ -200,6 +202,7 @@ function urlCheck(input: string | URL, connectionName: string) {
     () => loadCommonJsDriver<AmqplibModule>('amqplib'),
     (amqp) => amqpDriver(amqp, String(input), connectionName),
   );
+  const vhost = url.pathname.length > 1 ? safeDecode(url.pathname.slice(1)) : '/';
   return {
     run: async function rabbitmqChannel(signal: AbortSignal): Promise<Observation> {
       const started = performance.now();
@@ -208,7 +211,13 @@ function urlCheck(input: string | URL, connectionName: string) {
           const channel = await model!.createChannel();
           await channel.close();
         }),
-      );
+      ).catch((error: unknown) => {
+        // amqplib reports a refused `connection.open` without the broker's words
+        if (error instanceof Error && error.message.startsWith('Expected ConnectionOpenOk; got <ConnectionClose')) {
+          throw new NotReady(`the broker refused vhost ${JSON.stringify(vhost)} (it does not exist, or the user may not use it)`, { cause: error });
+        }
+        throw error;
+      });
       return roundTrip(started);
     },
     close: () => connection.close(),

@@ -1,7 +1,8 @@
 /**
- * A private RabbitMQ node for the tests that would disturb the shared broker: a memory
- * alarm (every publishing connection of the node is blocked) and a broker killed under its
- * clients. It is Debian's `rabbitmq-server` on spare ports of 127.0.0.1, with its own node
+ * `rabbitmqctl` for the tests: the connections of the shared broker that a test named,
+ * closed by force as an operator (or a broker shutting down) closes them; and a private
+ * RabbitMQ node for the tests that would disturb the shared broker: a memory alarm (every
+ * publishing connection of the node is blocked) and a broker killed under its clients. It is Debian's `rabbitmq-server` on spare ports of 127.0.0.1, with its own node
  * name and data directory, run as the `rabbitmq` user (whose Erlang cookie `rabbitmqctl`
  * uses) in a process group of its own, so that `stop()` takes the Erlang VM down with its
  * shell wrapper. Starting one takes 5–15 s on a loaded machine. Always `kill()` it in
@@ -24,6 +25,28 @@ process.once('exit', () => {
   for (const child of running) killGroup(child);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * The connections of a node (the shared broker by default) whose `connection_name` client
+ * property starts with `prefix`: the names of parallel sessions' tests never collide.
+ */
+export async function connectionsNamed(prefix: string, node?: string): Promise<{ readonly pid: string; readonly name: string }[]> {
+  const output = await rabbitmqctl(node, 'list_connections', 'pid', 'client_properties');
+  const found: { pid: string; name: string }[] = [];
+  for (const line of output.split('\n')) {
+    const [pid, properties] = line.split('\t');
+    const name = /\{"connection_name","([^"]*)"\}/.exec(properties ?? '')?.[1];
+    if (pid && name?.startsWith(prefix)) found.push({ pid, name });
+  }
+  return found;
+}
+
+/** Closes every connection named `prefix…` from the broker's side (`rabbitmqctl close_connection`); resolves with their names. */
+export async function closeConnectionsNamed(prefix: string, reason: string, node?: string): Promise<string[]> {
+  const connections = await connectionsNamed(prefix, node);
+  await Promise.all(connections.map(({ pid }) => rabbitmqctl(node, 'close_connection', pid, reason)));
+  return connections.map(({ name }) => name);
+}
 
 /** Why a private node cannot run here (not root, RabbitMQ not installed), or undefined. */
 export function privateRabbitUnavailable(): string | undefined {
@@ -108,9 +131,8 @@ export class RabbitNode {
   }
 
   /** Runs `rabbitmqctl` against this node and resolves with its output. */
-  async ctl(...args: string[]): Promise<string> {
-    const { stdout } = await promisify(execFile)('rabbitmqctl', ['-q', '-n', this.name, ...args], { encoding: 'utf8' });
-    return stdout;
+  ctl(...args: string[]): Promise<string> {
+    return rabbitmqctl(this.name, ...args);
   }
 
   /** Stops the node for good and deletes its data directory. */
@@ -122,6 +144,11 @@ export class RabbitNode {
 }
 
 // --- internal ---
+
+async function rabbitmqctl(node: string | undefined, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)('rabbitmqctl', ['-q', ...(node ? ['-n', node] : []), ...args], { encoding: 'utf8' });
+  return stdout;
+}
 
 function killGroup(child: ChildProcess): void {
   try {
