@@ -11,13 +11,14 @@ import { CLOSED_MESSAGE, OwnedConnection, type ConnectionDriver } from './owned-
 /** A lazily loaded driver's connection, owned by a check. */
 export class DriverConnection<M, C> {
   readonly #load: () => Promise<M>;
+  #loading: Promise<M> | undefined;
   readonly #connect: (driver: M) => ConnectionDriver<C>;
   #owned: OwnedConnection<C> | undefined;
   #closed = false;
 
   /**
    * @param load imports the driver (`loadCommonJsDriver('amqplib')`); rejects with
-   *   `DriverMissingError` when it is not installed.
+   *   `DriverMissingError` when it is not installed. Called once.
    * @param connect how to open and free a connection with the loaded driver.
    */
   constructor(load: () => Promise<M>, connect: (driver: M) => ConnectionDriver<C>) {
@@ -27,7 +28,9 @@ export class DriverConnection<M, C> {
 
   /** Loads the driver if needed, then runs `work` on the connection (see {@link OwnedConnection.use}). */
   async use<T>(signal: AbortSignal, work: (connection: C) => T | PromiseLike<T>): Promise<T> {
-    const driver = await abortable(this.#load(), signal);
+    // Remembered, a failure too (as loadDriver does): a missing package stays missing.
+    this.#loading ??= this.#load();
+    const driver = await abortable(this.#loading, signal);
     if (this.#closed && !this.#owned) throw new Error(CLOSED_MESSAGE);
     this.#owned ??= new OwnedConnection(this.#connect(driver));
     return this.#owned.use(signal, work);
