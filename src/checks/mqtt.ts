@@ -6,12 +6,12 @@ import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js'
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { DriverConnection } from '../core/internal/driver-connection.js';
-import { loadCommonJsDriver } from '../core/internal/load-driver.js';
 import { describe, expectString, resolveOptions } from '../core/options.js';
 import { registerUrlSecrets } from '../core/redact.js';
 import { checkSpec, validateCheckOptions } from './_check-spec.js';
 import { trackFirstReady, type ClientEventsLike } from './_first-ready.js';
-import { mqttDriver, randomId, type MqttModule } from './_mqtt-connection.js';
+import { loadMqtt } from './_broker-drivers.js';
+import { mqttDriver, randomId } from './_mqtt-connection.js';
 import { roundTrip } from './_round-trip.js';
 
 /** Options of {@link mqtt}. */
@@ -155,10 +155,7 @@ function urlCheck(input: string | URL, topic: string) {
   if ((url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') || url.hostname === '') {
     throw new InvalidOptionError(`Expected the \`mqtt\` URL to be mqtt://host[:port] or mqtts://host[:port], got ${describe(url.href)}`);
   }
-  const connection = new DriverConnection(
-    () => loadCommonJsDriver<MqttModule>('mqtt'),
-    (driver) => mqttDriver(driver, String(input)),
-  );
+  const connection = new DriverConnection(loadMqtt, (driver) => mqttDriver(driver, String(input)));
   return {
     run: async function mqttPublish(signal: AbortSignal): Promise<Observation> {
       const started = performance.now();

@@ -3,13 +3,13 @@
  * connection or a connection of its own built from one or more `nats://` URLs.
  */
 import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js';
-import { DriverMissingError, InvalidOptionError, NotReady } from '../core/errors.js';
+import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { DriverConnection } from '../core/internal/driver-connection.js';
-import { loadCommonJsDriver } from '../core/internal/load-driver.js';
 import { safeDecode } from '../core/internal/url.js';
 import { describe } from '../core/options.js';
 import { registerSecret, registerUrlSecrets } from '../core/redact.js';
+import { loadNats, type NatsDriverConnection, type NatsModule } from './_broker-drivers.js';
 import { checkSpec, validateCheckOptions } from './_check-spec.js';
 import { formatHostPort, type HostPort } from './_host-port.js';
 import { firstNatsServer } from './_nats-info.js';
@@ -83,13 +83,9 @@ interface NatsServer extends HostPort {
   readonly auth: { readonly user?: string; readonly pass?: string; readonly token?: string };
 }
 
-interface NatsModule {
-  connect(options: object): Promise<NatsConnectionLike & { close(): Promise<void> }>;
-}
-
 interface NatsHandle {
   readonly controller: AbortController;
-  connection: (NatsConnectionLike & { close(): Promise<void> }) | undefined;
+  connection: NatsDriverConnection | undefined;
   closed: Promise<never> | undefined;
 }
 
@@ -199,14 +195,4 @@ function urlCheck(servers: readonly NatsServer[]) {
     },
     close: () => connection.close(),
   };
-}
-
-/** `nats` (nats.js 2.x, what most apps run), or its successor `@nats-io/transport-node` (3.x). */
-async function loadNats(): Promise<NatsModule> {
-  try {
-    return await loadCommonJsDriver<NatsModule>('nats');
-  } catch (error) {
-    if (!(error instanceof DriverMissingError)) throw error;
-    return loadCommonJsDriver<NatsModule>('@nats-io/transport-node').catch(() => Promise.reject(error));
-  }
 }

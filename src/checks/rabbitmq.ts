@@ -6,11 +6,11 @@ import type { CheckSpec, CheckSpecOptions, Observation } from '../core/check.js'
 import { InvalidOptionError, NotReady } from '../core/errors.js';
 import { abortable } from '../core/internal/abortable.js';
 import { DriverConnection } from '../core/internal/driver-connection.js';
-import { loadCommonJsDriver } from '../core/internal/load-driver.js';
 import { safeDecode } from '../core/internal/url.js';
 import { describe, expectString, resolveOptions } from '../core/options.js';
 import { registerUrlSecrets } from '../core/redact.js';
-import { amqpDriver, amqpReason, withAmqpReasons, type AmqplibModule } from './_amqp-connection.js';
+import { amqpDriver, amqpReason, withAmqpReasons } from './_amqp-connection.js';
+import { loadAmqplib } from './_broker-drivers.js';
 import { checkSpec, validateCheckOptions } from './_check-spec.js';
 import { roundTrip } from './_round-trip.js';
 
@@ -198,10 +198,7 @@ function urlCheck(input: string | URL, connectionName: string) {
   if ((url.protocol !== 'amqp:' && url.protocol !== 'amqps:') || url.hostname === '') {
     throw new InvalidOptionError(`Expected the \`rabbitmq\` URL to be amqp://host[:port][/vhost] or amqps://…, got ${describe(url.href)}`);
   }
-  const connection = new DriverConnection(
-    () => loadCommonJsDriver<AmqplibModule>('amqplib'),
-    (amqp) => amqpDriver(amqp, String(input), connectionName),
-  );
+  const connection = new DriverConnection(loadAmqplib, (amqp) => amqpDriver(amqp, String(input), connectionName));
   const vhost = url.pathname.length > 1 ? safeDecode(url.pathname.slice(1)) : '/';
   return {
     run: async function rabbitmqChannel(signal: AbortSignal): Promise<Observation> {
