@@ -48,6 +48,20 @@ export { redis } from './checks/redis.js';
 export type { RedisOptions, RedisTarget, IoRedisClientLike, NodeRedisClientLike } from './checks/redis.js';
 export { memcached } from './checks/memcached.js';
 export type { MemcachedOptions, MemcachedTarget, MemjsClientLike } from './checks/memcached.js';
+export { rabbitmq } from './checks/rabbitmq.js';
+export type {
+  RabbitmqOptions,
+  RabbitmqTarget,
+  AmqpEventsLike,
+  AmqpPromiseConnectionLike,
+  AmqpPromiseChannelLike,
+  AmqpCallbackConnectionLike,
+  AmqpCallbackChannelLike,
+} from './checks/rabbitmq.js';
+export { nats } from './checks/nats.js';
+export type { NatsOptions, NatsTarget, NatsConnectionLike } from './checks/nats.js';
+export { mqtt } from './checks/mqtt.js';
+export type { MqttOptions, MqttTarget, MqttClientLike } from './checks/mqtt.js';
 export { http } from './checks/http.js';
 export type { HttpOptions } from './checks/http.js';
 export { grpc } from './checks/grpc.js';

@@ -21,7 +21,7 @@ const ENTRIES: Record<string, string[]> = {
   '.': [
     'CheckTimeoutError', 'ConfigError', 'DriverMissingError', 'InvalidOptionError', 'LockLostError', 'LockTimeoutError', 'NotReady', 'ShipshapeError',
     'UsageError', 'WaitTimeoutError', 'WeakPasswordError', 'createProbes', 'database', 'defineConfig', 'diskSpace', 'eventLoopDelay', 'gracefulShutdown', 'grpc', 'http',
-    'isShipshapeError', 'memcached', 'memoryHeap', 'memoryRss', 'mysql', 'postgres', 'redact', 'redis',
+    'isShipshapeError', 'memcached', 'memoryHeap', 'memoryRss', 'mqtt', 'mysql', 'nats', 'postgres', 'rabbitmq', 'redact', 'redis',
     'registerSecret', 'registerUrlSecrets', 'sqlite', 'tcp',
   ],
   './node': ['attachProbes', 'withProbes'],

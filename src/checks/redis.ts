@@ -8,16 +8,13 @@ import { safeDecode } from '../core/internal/url.js';
 import { describe } from '../core/options.js';
 import { registerUrlSecrets } from '../core/redact.js';
 import { checkSpec, validateCheckOptions } from './_check-spec.js';
+import { trackFirstReady, type ClientEventsLike } from './_first-ready.js';
 import { formatHostPort } from './_host-port.js';
 import { LineConnection, ReplyError } from './_line-connection.js';
 import { roundTrip } from './_round-trip.js';
 
 /** The events the check listens to while a client makes its first connection (both clients are EventEmitters). */
-export interface RedisEventsLike {
-  // `any[]`: EventEmitter's own listener type, which every client's typings use
-  once?(event: string, listener: (...args: any[]) => void): unknown;
-  removeListener?(event: string, listener: (...args: any[]) => void): unknown;
-}
+export type RedisEventsLike = ClientEventsLike;
 
 /** The part of an ioredis `Redis` or `Cluster` client that the check uses. */
 export interface IoRedisClientLike extends RedisEventsLike {
@@ -95,7 +92,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function ioRedisCheck(client: IoRedisClientLike) {
-  const readiness = trackReadiness(client, client.status === 'ready', ['close', 'end']);
+  const readiness = trackFirstReady(client, { readyNow: client.status === 'ready', ready: 'ready', fail: ['close', 'end'] });
   return async function redisPing(signal: AbortSignal): Promise<Observation> {
     const started = performance.now();
     // `wait` is a lazyConnect client that connects on its first command.
@@ -109,7 +106,7 @@ function ioRedisCheck(client: IoRedisClientLike) {
 }
 
 function nodeRedisCheck(client: NodeRedisClientLike) {
-  const readiness = trackReadiness(client, client.isReady === true, ['reconnecting', 'end']);
+  const readiness = trackFirstReady(client, { readyNow: client.isReady === true, ready: 'ready', fail: ['reconnecting', 'end'] });
   return async function redisPing(signal: AbortSignal): Promise<Observation> {
     const started = performance.now();
     if (!client.isOpen) throw new NotReady('redis client is closed');
@@ -119,34 +116,6 @@ function nodeRedisCheck(client: NodeRedisClientLike) {
     const ping = typeof client.withAbortSignal === 'function' ? client.withAbortSignal(signal).ping() : client.ping();
     expectPong(await abortable(ping, signal));
     return roundTrip(started);
-  };
-}
-
-/**
- * What the check knows of a client's connection: whether it was ever ready (a `ready` event
- * or a run that found it ready), and a wait for its first `ready`, which fails as soon as
- * the client gives up on that attempt (`failEvents`) with its last error as the reason.
- */
-function trackReadiness(client: RedisEventsLike, readyNow: boolean, failEvents: readonly string[]) {
-  let wasReady = readyNow;
-  if (!wasReady) client.once?.('ready', () => (wasReady = true));
-  return {
-    wasReady: () => wasReady,
-    seen: () => void (wasReady = true),
-    first(signal: AbortSignal, reason: () => string): Promise<void> {
-      if (typeof client.once !== 'function' || typeof client.removeListener !== 'function') return Promise.resolve();
-      let lastError: string | undefined;
-      const listeners: [string, (...args: any[]) => void][] = [];
-      const waiting = new Promise<void>((resolve, reject) => {
-        const fail = (): void => reject(new NotReady(lastError ? `${reason()}: ${lastError}` : reason()));
-        listeners.push(['ready', () => resolve()], ['error', (error: Error) => void (lastError = error?.message)]);
-        for (const event of failEvents) listeners.push([event, fail]);
-        for (const [event, listener] of listeners) client.once!(event, listener);
-      });
-      return abortable(waiting, signal).finally(() => {
-        for (const [event, listener] of listeners) client.removeListener!(event, listener);
-      });
-    },
   };
 }
 

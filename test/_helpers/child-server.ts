@@ -2,9 +2,10 @@
  * Extra service instances for restart tests: a child process on a spare port of
  * 127.0.0.1 that a test can stop and start again on the same port. Always `kill()` it in
  * `after`; a process `exit` hook kills it too, so a crashed test run leaves nothing behind.
- * The servers: redis-server.ts, memcached-server.ts.
+ * The servers: redis-server.ts, memcached-server.ts, nats-server.ts, mosquitto-server.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { canConnect } from './services.js';
 
 const running = new Set<ChildProcess>();
@@ -47,6 +48,29 @@ export class ChildServer {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /**
+   * Freezes the process (SIGSTOP): its connections stay open and nothing answers, a hung
+   * server for real. Resolves once every thread of it has stopped: `kill()` returns before
+   * a thread running on another CPU has, and it may still answer what arrives meanwhile.
+   */
+  async pause(): Promise<void> {
+    const child = this.#child;
+    if (!child?.pid) return;
+    child.kill('SIGSTOP');
+    const tasks = `/proc/${child.pid}/task`;
+    for (const deadline = Date.now() + 5000; Date.now() < deadline; ) {
+      const states = readdirSync(tasks).map((task) => /\) (\w)/.exec(readFileSync(`${tasks}/${task}/stat`, 'utf8'))?.[1]);
+      if (states.every((state) => state === 'T' || state === 't')) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`${this.#command} did not stop`);
+  }
+
+  /** Lets a paused process run again (SIGCONT). */
+  resume(): void {
+    this.#child?.kill('SIGCONT');
   }
 
   /** Same as `stop()`; for `after` hooks. */

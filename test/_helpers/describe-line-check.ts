@@ -1,30 +1,40 @@
 /**
- * One suite for the checks that own a line-protocol connection per server
- * (src/checks/_line-connection.ts): `redis(url)` and `memcached(servers)`. Both must fail
- * fast on a refused port, fail at the timeout on a blackhole and free its socket, fail
- * while their server is down and pass again once it is back, and keep one connection that
- * `close()` ends. What differs (the check, its reasons, how the server counts its
- * clients) is one {@link LineCheckRow}; the fixture servers come from {@link lineServers}.
+ * One suite for the checks that own a connection per server (the shared lifecycle of
+ * src/core/internal/owned-connection.ts): `redis(url)` and `memcached(servers)` on their
+ * line protocols, and `rabbitmq(url)`, `nats(url)` and `mqtt(url)` through their drivers.
+ * Each must fail fast on a refused port, fail at the timeout on a blackhole and free its
+ * socket, fail while its server is down and pass again once it is back, and keep one
+ * connection that `close()` ends. What differs (the check, its reasons, how the server
+ * counts its clients) is one {@link LineCheckRow}; the fixture servers come from
+ * {@link lineServers}.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CheckSpec } from '../../src/core/check.js';
-import type { ChildServer } from './child-server.js';
 import { assertFailedFast, assertTimedOut, runCheck } from './run-check.js';
 import { type Blackhole, refusedPort, startBlackhole } from './sockets.js';
 
 const TIMEOUT_MS = 300;
 
+/** A real server on a fixed port that a test can stop and start again (a `ChildServer`, a `RabbitNode`). */
+export interface RestartableServer {
+  readonly port: number;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stops it for good; for `after` hooks. */
+  kill(): Promise<void>;
+}
+
 /** The servers a file's tests share: a blackhole, and a real server of their own to stop and start. */
-export interface LineServers {
+export interface LineServers<S extends RestartableServer = RestartableServer> {
   readonly blackhole: Blackhole;
-  readonly extra: ChildServer;
+  readonly extra: S;
 }
 
 /** Starts the {@link LineServers} before the file's tests and stops them after. */
-export function lineServers(start: () => Promise<ChildServer>): LineServers {
+export function lineServers<S extends RestartableServer>(start: () => Promise<S>): LineServers<S> {
   let blackhole: Blackhole | undefined;
-  let extra: ChildServer | undefined;
+  let extra: S | undefined;
   before(async () => {
     blackhole = await startBlackhole();
     extra = await start();
@@ -56,11 +66,17 @@ export interface LineCheckRow {
   readonly refused: (port: number) => RegExp;
   /** The reason right after the server at `port` went away. */
   readonly down: (port: number) => RegExp;
+  /**
+   * The timeout of the runs around a restart: a server that has just opened its port may
+   * need longer than a hot one for a first connection (RabbitMQ's handshake).
+   * @defaultValue `TIMEOUT_MS`
+   */
+  readonly restartTimeoutMs?: number;
 }
 
 /** The shared scenarios of a line-protocol check. */
 export function describeLineCheck(name: string, servers: LineServers, row: LineCheckRow): void {
-  describe(`${name}: its own connection (the line-protocol matrix)`, () => {
+  describe(`${name}: its own connection (the owned-connection matrix)`, () => {
     test('fails fast on a refused port with a short reason', async () => {
       const port = await refusedPort();
       const check = row.check(port);
@@ -86,14 +102,15 @@ export function describeLineCheck(name: string, servers: LineServers, row: LineC
     test('fails while the server is down and passes again after it restarts, without crashing', async () => {
       const { extra } = servers;
       const check = row.check(extra.port);
+      const timeoutMs = row.restartTimeoutMs ?? TIMEOUT_MS;
       try {
-        assert.equal((await runCheck(check, TIMEOUT_MS)).ok, true);
+        assert.equal((await runCheck(check, timeoutMs)).ok, true);
         await extra.stop();
-        const down = await runCheck(check, TIMEOUT_MS);
+        const down = await runCheck(check, timeoutMs);
         assert.equal(down.ok, false);
         assert.match(down.reason ?? '', row.down(extra.port));
         await extra.start();
-        const up = await runCheck(check, TIMEOUT_MS);
+        const up = await runCheck(check, timeoutMs);
         assert.equal(up.ok, true, up.reason);
       } finally {
         await check.close?.();

@@ -10,6 +10,14 @@ export const POSTGRES_URL = process.env.SHIPSHAPE_TEST_POSTGRES_URL ?? 'postgres
 export const MYSQL_URL = process.env.SHIPSHAPE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 export const REDIS_URL = process.env.SHIPSHAPE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const MEMCACHED_SERVER = process.env.SHIPSHAPE_TEST_MEMCACHED ?? '127.0.0.1:11211';
+/** RabbitMQ's default user, guest, may log in from 127.0.0.1 only (`loopback_users`). */
+export const AMQP_URL = process.env.SHIPSHAPE_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const NATS_URL = process.env.SHIPSHAPE_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+export const MQTT_URL = process.env.SHIPSHAPE_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+/** The ports of the brokers above, for `requireService(t, name, port)`. */
+export const AMQP_PORT = portOf(AMQP_URL, 5672);
+export const NATS_PORT = portOf(NATS_URL, 4222);
+export const MQTT_PORT = portOf(MQTT_URL, 1883);
 
 export const servicesRequired = process.env.SHIPSHAPE_REQUIRE_SERVICES === '1' || process.env.CI === 'true';
 
@@ -38,4 +46,9 @@ export async function requireService(t: TestContext, name: string, port: number,
   console.warn(`\n!!! SKIPPED: ${message} — start it to run this test\n`);
   t.skip(message);
   return false;
+}
+
+function portOf(url: string, fallback: number): number {
+  const { port } = new URL(url);
+  return port === '' ? fallback : Number(port);
 }

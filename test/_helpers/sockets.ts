@@ -4,6 +4,7 @@
  * raw requests, and what a probe whose write fails must do.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 
 /** A TCP port on 127.0.0.1 with nothing listening (bound once, then released). */
@@ -58,6 +59,25 @@ export async function waitUntilClosed(sockets: ReadonlySet<net.Socket>, where: s
     if (Date.now() > deadline) throw new Error(`${sockets.size} connection(s) still open on ${where}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * TCP connections ESTABLISHED on the server side of local `port`, read from the kernel's
+ * tables (/proc/net/tcp and tcp6): how many clients a server of any kind holds, without
+ * asking the server (and without an asking connection to subtract).
+ */
+export async function establishedConnections(port: number): Promise<number> {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let count = 0;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(table, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      // state 01 is TCP_ESTABLISHED (include/net/tcp_states.h)
+      if (state === '01' && local?.endsWith(`:${hexPort}`)) count += 1;
+    }
+  }
+  return count;
 }
 
 /** Sends `request` as written on a new connection to 127.0.0.1:`port` and resolves with everything read until the socket closes (a reset included). */
