@@ -32,7 +32,7 @@ import autocannon from 'autocannon';
 import { startServer, type RunningServer, type Variant } from './_lib.js';
 
 /** Requests counted a path (BENCH_REQUESTS), and the sequential ones before them (BENCH_WARMUP). */
-export const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
+export const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 export const SEQUENTIAL = Number(process.env.BENCH_WARMUP ?? 2000);
 const WARMUP_STEP = 2500;
 const WARMUP_MAX_ROUNDS = 16;

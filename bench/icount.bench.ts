@@ -88,17 +88,19 @@ export default async function icount(): Promise<void> {
   const selected = rows().filter((row) => !filter || row.figure.toLowerCase().includes(filter));
   const servers = new Map<Variant, Set<string>>();
   for (const row of selected) for (const p of [row.alone, row.noop, row.candidate]) if (p) servers.set(p.variant, (servers.get(p.variant) ?? new Set()).add(p.path));
-  const instructions = new Map<string, Count>();
+  const instructions = new Map<string, Count[]>();
   const syscalls = new Map<string, number>();
-  const queue = [...servers];
+  // BENCH_PROCESSES: each server counted in that many processes of its own (the table shows their mean)
+  const processes = Number(process.env.BENCH_PROCESSES ?? 1);
+  const queue = [...servers].flatMap((entry) => Array.from({ length: processes }, (_, i) => ({ entry, first: i === 0 })));
   const jobs = Number(process.env.BENCH_JOBS ?? 2);
-  console.log(`${servers.size} servers; a path: warm-up until V8 stops optimizing, ${SEQUENTIAL} sequential, then ${REQUESTS} counted sequential keep-alive requests`);
+  console.log(`${servers.size} servers × ${processes} processes; a path: warm-up until V8 stops optimizing, ${SEQUENTIAL} sequential, then ${REQUESTS} counted sequential keep-alive requests`);
   await Promise.all(
     Array.from({ length: jobs }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const [v, paths] = next;
+        const [v, paths] = next.entry;
         await countServer(v, [...paths], instructions);
-        if (strace) await straceServer(v, [...paths], syscalls);
+        if (strace && next.first) await straceServer(v, [...paths], syscalls);
       }
     }),
   );
@@ -107,14 +109,15 @@ export default async function icount(): Promise<void> {
 
 const keyOf = (p: Point): string => `${p.variant.name} ${p.path}`;
 
-async function countServer(v: Variant, paths: readonly string[], into: Map<string, Count>): Promise<void> {
+async function countServer(v: Variant, paths: readonly string[], into: Map<string, Count[]>): Promise<void> {
   const started = Date.now();
   const server = await startCounted(v);
   try {
     const warmed = await server.warm(paths);
     for (const path of paths) {
       const count = await server.count(path);
-      into.set(keyOf({ variant: v, path }), count);
+      const key = keyOf({ variant: v, path });
+      into.set(key, [...(into.get(key) ?? []), count]);
       const tiering = count.tiering ? ` (V8 optimized meanwhile: ${count.tiering} trace lines)` : '';
       console.log(`${v.name} ${path}: ${format(count.instructions)} instructions a request after ${warmed} warm-up${tiering} (${Math.round((Date.now() - started) / 1000)} s)`);
     }
@@ -134,10 +137,19 @@ async function straceServer(v: Variant, paths: readonly string[], into: Map<stri
   }
 }
 
-function printTable(list: readonly Row[], instructions: ReadonlyMap<string, Count>, syscalls: ReadonlyMap<string, number> | undefined): void {
-  const get = (p: Point | undefined): number | undefined => (p ? instructions.get(keyOf(p))?.instructions : undefined);
-  // † a count during which V8 still optimized or deoptimized something: not a settled figure
-  const mark = (p: Point | undefined): string => (p && instructions.get(keyOf(p))?.tiering ? '†' : '');
+function printTable(list: readonly Row[], instructions: ReadonlyMap<string, readonly Count[]>, syscalls: ReadonlyMap<string, number> | undefined): void {
+  const counts = (p: Point | undefined): readonly Count[] => (p ? (instructions.get(keyOf(p)) ?? []) : []);
+  const get = (p: Point | undefined): number | undefined => {
+    const all = counts(p);
+    return all.length === 0 ? undefined : all.reduce((sum, c) => sum + c.instructions, 0) / all.length;
+  };
+  // † a count during which V8 still optimized or deoptimized something: not a settled figure;
+  // with several processes, the spread (max ÷ min − 1) follows the mean
+  const mark = (p: Point | undefined): string => {
+    const all = counts(p);
+    const spread = all.length > 1 ? ` ±${((Math.max(...all.map((c) => c.instructions)) / Math.min(...all.map((c) => c.instructions)) - 1) * 50).toFixed(1)} %` : '';
+    return `${all.some((c) => c.tiering > 0) ? '†' : ''}${spread}`;
+  };
   console.log(`\n## instructions a request (${REQUESTS} counted, sequential keep-alive, once V8 has stopped optimizing)\n`);
   console.log(`| figure | framework alone | + its own no-op middleware | + shipshape (or the peer) | goal | met? |${syscalls ? ' syscalls a request (alone → candidate) |' : ''}`);
   console.log(`| --- | --- | --- | --- | --- | --- |${syscalls ? ' --- |' : ''}`);
