@@ -31,10 +31,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { startServer, type RunningServer, type Variant } from './_lib.js';
 
-/** Requests counted a path (BENCH_REQUESTS), and the sequential ones before them (BENCH_WARMUP). */
-export const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
+/**
+ * Requests counted a path: at least `REQUESTS` (BENCH_REQUESTS), and more for a light server
+ * until about `COUNTED` instructions are counted (at most `MAX_REQUESTS`): V8 scavenges about
+ * every thousand requests, and one scavenge more or less in a thousand requests of
+ * node:http (60k instructions each) moved its figure by 2 %. The sequential requests
+ * before them: BENCH_WARMUP.
+ */
+export const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
+const COUNTED = 300e6;
+const MAX_REQUESTS = 5000;
 export const SEQUENTIAL = Number(process.env.BENCH_WARMUP ?? 2000);
-const WARMUP_STEP = 2500;
+const WARMUP_STEP = 2000;
 const WARMUP_MAX_ROUNDS = 16;
 
 /** Whether `command` runs here; the bench says which package brings a missing one. */
@@ -74,6 +82,8 @@ export async function sequential(url: string, count: number, expect = 200): Prom
 export interface Count {
   /** Instructions a request, every thread. */
   readonly instructions: number;
+  /** How many requests were counted. */
+  readonly requests: number;
   /** Lines V8 printed under --trace-opt/--trace-deopt while counting: 0 when it was warm. */
   readonly tiering: number;
 }
@@ -82,8 +92,8 @@ export interface Count {
 export interface CountedServer {
   /** Drives `paths` until V8 stops optimizing, then `SEQUENTIAL` sequential requests each; returns the requests a path. */
   warm(paths: readonly string[]): Promise<number>;
-  /** Instructions a request on `path`, over `REQUESTS` sequential requests. */
-  count(path: string): Promise<Count>;
+  /** Instructions a request on `path`, over `REQUESTS` sequential requests (or on `connections` at once). */
+  count(path: string, connections?: number): Promise<Count>;
   stop(): Promise<void>;
 }
 
@@ -116,24 +126,35 @@ export async function startCounted(variant: Variant): Promise<CountedServer> {
       for (const urlPath of paths) await sequential(server.url + urlPath, SEQUENTIAL);
       return rounds * WARMUP_STEP + SEQUENTIAL;
     },
-    async count(urlPath) {
+    async count(urlPath, connections = 1) {
       // on once, then a dump (which zeroes the counters) after each path: turning the
       // instrumentation off and on again between dumps gave garbage (negative totals)
       if (!instrumented) control(pid, '-i', 'on');
       instrumented = true;
       const before = traced;
-      await sequential(server.url + urlPath, REQUESTS);
-      control(pid, '-d');
+      const batch = async (requests: number): Promise<number> => {
+        if (connections === 1) await sequential(server.url + urlPath, requests);
+        else await drive(server.url + urlPath, requests, connections);
+        control(pid, '-d');
+        const dumps = readdirSync(dir).filter((name) => /^callgrind\.out\.\d+$/.test(name)).sort((a, b) => dumpNumber(a) - dumpNumber(b));
+        const dump = path.join(dir, dumps.at(-1)!);
+        const summary = /^summary:\s*(\d+)/m.exec(readFileSync(dump, 'utf8'));
+        if (!summary) throw new Error(`${variant.name}: no summary in ${dump}`);
+        // BENCH_CALLGRIND_DIR keeps each dump, for `callgrind_annotate` (where the instructions go)
+        const keep = process.env.BENCH_CALLGRIND_DIR;
+        if (keep) copyFileSync(dump, path.join(keep, `${variant.name} ${urlPath} ${dumpNumber(dump)}.callgrind`.replace(/[^\w.+-]+/g, '_')));
+        return Number(summary[1]);
+      };
+      // a dump zeroes the counters: a second batch for a light server, without switching off
+      let total = await batch(REQUESTS);
+      let requests = REQUESTS;
+      const more = Math.min(Math.ceil((COUNTED * REQUESTS) / total), MAX_REQUESTS) - REQUESTS;
+      if (more > 0) {
+        total += await batch(more);
+        requests += more;
+      }
       await sleep(100);
-      const tiering = traced - before;
-      const dumps = readdirSync(dir).filter((name) => /^callgrind\.out\.\d+$/.test(name)).sort((a, b) => dumpNumber(a) - dumpNumber(b));
-      const dump = path.join(dir, dumps.at(-1)!);
-      const summary = /^summary:\s*(\d+)/m.exec(readFileSync(dump, 'utf8'));
-      if (!summary) throw new Error(`${variant.name}: no summary in ${dump}`);
-      // BENCH_CALLGRIND_DIR keeps each dump, for `callgrind_annotate` (where the instructions go)
-      const keep = process.env.BENCH_CALLGRIND_DIR;
-      if (keep) copyFileSync(dump, path.join(keep, `${variant.name} ${urlPath}.callgrind`.replace(/[^\w.+-]+/g, '_')));
-      return { instructions: Number(summary[1]) / REQUESTS, tiering };
+      return { instructions: total / requests, requests, tiering: traced - before };
     },
     async stop() {
       await server.stop();
@@ -165,9 +186,9 @@ export async function countSyscalls(server: RunningServer, urlPath: string): Pro
   }
 }
 
-/** `amount` requests on 8 connections: a warm-up, faster than one connection under valgrind. */
-export async function drive(url: string, amount: number): Promise<void> {
-  const result = await autocannon({ url, connections: 8, amount, pipelining: 1 });
+/** `amount` requests on `connections` at once (8: a warm-up, faster than one connection under valgrind). */
+export async function drive(url: string, amount: number, connections = 8): Promise<void> {
+  const result = await autocannon({ url, connections, amount, pipelining: 1, timeout: 120 });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
 }
 

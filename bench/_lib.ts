@@ -18,13 +18,15 @@ export interface Variant {
   readonly name: string;
   readonly script: string;
   readonly args?: readonly string[];
+  /** Where the compiled script is, if not this checkout's .tmp/bench (another checkout's, to compare with). */
+  readonly dir?: string;
 }
 
 const variants = new Map<string, Variant>();
 
 /** One Variant object per name, so that figures (and groups) naming the same server share its process. */
-export function variant(name: string, script: string, args: readonly string[] = []): Variant {
-  if (!variants.has(name)) variants.set(name, { name, script, args });
+export function variant(name: string, script: string, args: readonly string[] = [], dir?: string): Variant {
+  if (!variants.has(name)) variants.set(name, { name, script, args, ...(dir === undefined ? {} : { dir }) });
   return variants.get(name)!;
 }
 
@@ -64,7 +66,7 @@ export interface StartOptions {
 /** Starts a variant's server (compiled) in a child process and waits for its port. */
 export async function startServer(variant: Variant, options: StartOptions = {}): Promise<RunningServer> {
   compileServers();
-  const script = path.join(COMPILED, variant.script.replace(/\.ts$/, '.js'));
+  const script = path.join(variant.dir ?? COMPILED, variant.script.replace(/\.ts$/, '.js'));
   const [command, ...args] = [...(options.prefix ?? []), process.execPath, ...(options.nodeArgs ?? []), script, ...(variant.args ?? [])];
   const child = spawn(command!, args, {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -21,6 +21,8 @@ interface Row {
   /** The framework's own no-op middleware: the floor of any middleware there. */
   readonly noop?: Point;
   readonly candidate: Point;
+  /** The candidate compiled from another checkout (BENCH_BEFORE), counted in the same run. */
+  readonly before?: Point;
   /** Met when candidate ≤ factor × (noop ?? alone). */
   readonly goal?: { readonly factor: number; readonly text: string };
   /** `pct`: +x % over `alone` (pass-through); `ratio`: ×`alone` (a probe against the app's own route). */
@@ -33,13 +35,14 @@ const TIMES_1_02 = { factor: 1.02, text: '≤ 1.02×' };
 
 const at = (name: string, script: string, args: readonly string[], path: string): Point => ({ variant: variant(name, script, args), path });
 
+// attachProbes is the same code on every server: node:http, Express and Fastify show it
 const FRAMEWORKS = [
-  { name: 'Express 5', script: 'express-app.ts', args: [], terminus: true },
-  { name: 'Fastify 5', script: 'fastify-app.ts', args: [], terminus: true },
-  { name: 'Koa 3', script: 'koa-app.ts', args: [], terminus: true },
-  { name: 'Hono 4', script: 'hono-app.ts', args: [], terminus: false },
-  { name: 'Nest 11 (Express)', script: 'nest-app.ts', args: ['express'], terminus: false },
-  { name: 'Nest 11 (Fastify)', script: 'nest-app.ts', args: ['fastify'], terminus: false },
+  { name: 'Nest 11 (Express)', script: 'nest-app.ts', args: ['express'], attach: false },
+  { name: 'Nest 11 (Fastify)', script: 'nest-app.ts', args: ['fastify'], attach: false },
+  { name: 'Express 5', script: 'express-app.ts', args: [], attach: true },
+  { name: 'Fastify 5', script: 'fastify-app.ts', args: [], attach: true },
+  { name: 'Koa 3', script: 'koa-app.ts', args: [], attach: false },
+  { name: 'Hono 4', script: 'hono-app.ts', args: [], attach: false },
 ] as const;
 
 function rows(): Row[] {
@@ -58,11 +61,14 @@ function rows(): Row[] {
     const mode = (m: string, path: string): Point => at(`${f.name} ${m}`, f.script, [...f.args, m], path);
     list.push(
       { figure: `${f.name} \`/app\`: the adapter`, alone: mode('own', '/app'), noop: mode('noop', '/app'), candidate: mode('adapter', '/app'), goal: NOOP_PLUS_2, show: 'pct' },
-      { figure: `${f.name} \`/app\`: \`attachProbes\``, alone: mode('own', '/app'), candidate: mode('attach', '/app'), goal: PLUS_2, show: 'pct' },
       { figure: `${f.name} \`/livez\`: the adapter vs its own route`, alone: mode('own', '/livez'), candidate: mode('adapter', '/livez'), goal: TIMES_1_02, show: 'ratio' },
-      { figure: `${f.name} \`/livez\`: \`attachProbes\` vs its own route`, alone: mode('own', '/livez'), candidate: mode('attach', '/livez'), goal: TIMES_1_02, show: 'ratio' },
     );
-    if (f.terminus) list.push({ figure: `${f.name} \`/livez\`: terminus vs its own route`, alone: mode('own', '/livez'), candidate: mode('terminus', '/livez'), show: 'ratio' });
+    if (f.attach) {
+      list.push(
+        { figure: `${f.name} \`/app\`: \`attachProbes\``, alone: mode('own', '/app'), candidate: mode('attach', '/app'), goal: PLUS_2, show: 'pct' },
+        { figure: `${f.name} \`/livez\`: \`attachProbes\` vs its own route`, alone: mode('own', '/livez'), candidate: mode('attach', '/livez'), goal: TIMES_1_02, show: 'ratio' },
+      );
+    }
   }
   // phase 2, once shipshape/fetch lands: a `fetch` mode in hono-app.ts and this row
   // { figure: 'Hono 4 `/app`: through `shipshape/fetch`', alone: hono('own', '/app'), candidate: hono('fetch', '/app'), goal: PLUS_2, show: 'pct' },
@@ -85,16 +91,20 @@ export default async function icount(): Promise<void> {
   }
   const strace = process.env.BENCH_STRACE !== '0' && hasCommand('strace', ['-V']);
   const filter = process.env.BENCH_ICOUNT?.toLowerCase();
-  const selected = rows().filter((row) => !filter || row.figure.toLowerCase().includes(filter));
+  const selected = rows()
+    .filter((row) => !filter || row.figure.toLowerCase().includes(filter))
+    .map((row) => (BEFORE && row.goal && /adapter|attach/.test(row.candidate.variant.name) ? { ...row, before: beforeOf(row.candidate) } : row));
   const servers = new Map<Variant, Set<string>>();
-  for (const row of selected) for (const p of [row.alone, row.noop, row.candidate]) if (p) servers.set(p.variant, (servers.get(p.variant) ?? new Set()).add(p.path));
+  for (const row of selected) for (const p of [row.alone, row.noop, row.candidate, row.before]) if (p) servers.set(p.variant, (servers.get(p.variant) ?? new Set()).add(p.path));
   const instructions = new Map<string, Count[]>();
   const syscalls = new Map<string, number>();
   // BENCH_PROCESSES: each server counted in that many processes of its own (the table shows their mean)
   const processes = Number(process.env.BENCH_PROCESSES ?? 1);
-  const queue = [...servers].flatMap((entry) => Array.from({ length: processes }, (_, i) => ({ entry, first: i === 0 })));
+  // the slowest servers first, so that the jobs end together
+  const weight = (v: Variant): number => (v.script.startsWith('nest') ? 0 : v.script.startsWith('express') ? 1 : 2);
+  const queue = [...servers].sort(([a], [b]) => weight(a) - weight(b)).flatMap((entry) => Array.from({ length: processes }, (_, i) => ({ entry, first: i === 0 })));
   const jobs = Number(process.env.BENCH_JOBS ?? 2);
-  console.log(`${servers.size} servers × ${processes} processes; a path: warm-up until V8 stops optimizing, ${SEQUENTIAL} sequential, then ${REQUESTS} counted sequential keep-alive requests`);
+  console.log(`${servers.size} servers × ${processes} processes; a path: warm-up until V8 stops optimizing, ${SEQUENTIAL} sequential, then ${REQUESTS}–5000 counted sequential keep-alive requests`);
   await Promise.all(
     Array.from({ length: jobs }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
@@ -109,6 +119,18 @@ export default async function icount(): Promise<void> {
 
 const keyOf = (p: Point): string => `${p.variant.name} ${p.path}`;
 
+/**
+ * BENCH_BEFORE=DIR: each goal's adapter or attachProbes server is counted twice in the same
+ * run, the second time as compiled in the checkout DIR (`npx tsc -p bench/tsconfig.json`
+ * there first): a change's before and after under the same load.
+ */
+const BEFORE = process.env.BENCH_BEFORE;
+
+function beforeOf(p: Point): Point {
+  const { name, script, args } = p.variant;
+  return { variant: variant(`${name} (before)`, script, args, `${BEFORE}/.tmp/bench/bench/servers`), path: p.path };
+}
+
 async function countServer(v: Variant, paths: readonly string[], into: Map<string, Count[]>): Promise<void> {
   const started = Date.now();
   const server = await startCounted(v);
@@ -119,7 +141,7 @@ async function countServer(v: Variant, paths: readonly string[], into: Map<strin
       const key = keyOf({ variant: v, path });
       into.set(key, [...(into.get(key) ?? []), count]);
       const tiering = count.tiering ? ` (V8 optimized meanwhile: ${count.tiering} trace lines)` : '';
-      console.log(`${v.name} ${path}: ${format(count.instructions)} instructions a request after ${warmed} warm-up${tiering} (${Math.round((Date.now() - started) / 1000)} s)`);
+      console.log(`${v.name} ${path}: ${format(count.instructions)} instructions a request over ${count.requests}, after ${warmed} warm-up${tiering} (${Math.round((Date.now() - started) / 1000)} s)`);
     }
   } finally {
     await server.stop();
@@ -150,9 +172,10 @@ function printTable(list: readonly Row[], instructions: ReadonlyMap<string, read
     const spread = all.length > 1 ? ` ±${((Math.max(...all.map((c) => c.instructions)) / Math.min(...all.map((c) => c.instructions)) - 1) * 50).toFixed(1)} %` : '';
     return `${all.some((c) => c.tiering > 0) ? '†' : ''}${spread}`;
   };
-  console.log(`\n## instructions a request (${REQUESTS} counted, sequential keep-alive, once V8 has stopped optimizing)\n`);
-  console.log(`| figure | framework alone | + its own no-op middleware | + shipshape (or the peer) | goal | met? |${syscalls ? ' syscalls a request (alone → candidate) |' : ''}`);
-  console.log(`| --- | --- | --- | --- | --- | --- |${syscalls ? ' --- |' : ''}`);
+  console.log('\n## instructions a request (sequential keep-alive, once V8 has stopped optimizing)\n');
+  const before = list.some((row) => row.before);
+  console.log(`| figure | framework alone | + its own no-op middleware |${before ? ' + shipshape before |' : ''} + shipshape (or the peer) | goal | met? |${syscalls ? ' syscalls a request (alone → candidate) |' : ''}`);
+  console.log(`| --- | --- | --- |${before ? ' --- |' : ''} --- | --- | --- |${syscalls ? ' --- |' : ''}`);
   for (const row of list) {
     const alone = get(row.alone)!;
     const noop = get(row.noop);
@@ -164,6 +187,7 @@ function printTable(list: readonly Row[], instructions: ReadonlyMap<string, read
       row.figure,
       `${format(alone)}${mark(row.alone)}`,
       noop === undefined ? '—' : `${format(noop)}${mark(row.noop)} (${relative(noop)})`,
+      ...(before ? [row.before ? `${format(get(row.before)!)}${mark(row.before)} (${relative(get(row.before)!)})` : '—'] : []),
       `${format(candidate)}${mark(row.candidate)} (${relative(candidate)})`,
       row.goal?.text ?? '—',
       met,
