@@ -3,9 +3,10 @@
  *
  * The Hono adapter (Hono 4, every runtime): `app.use(honoProbes(probes))`.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { pathAndQuery } from '../core/internal/url.js';
 import type { Probes } from '../core/probes.js';
+import { LazyProbeRequest, settledResponse } from '../core/respond.js';
 import { expectProbes } from './_expect-probes.js';
 
 /**
@@ -42,9 +43,17 @@ import { expectProbes } from './_expect-probes.js';
 export function honoProbes(probes: Probes): MiddlewareHandler {
   expectProbes('probes', probes);
   return async function honoProbes(c, next) {
-    const pending = probes.respond({ method: c.req.method, url: pathAndQuery(c.req.url), accept: c.req.header('accept') });
+    const method = c.req.method;
+    const pending = probes.respond(new LazyProbeRequest(method, pathAndQuery(c.req.url), c, honoAccept));
     if (!pending) return next();
-    const { status, headers, body } = await pending;
-    return new Response(c.req.method === 'HEAD' ? null : body, { status, headers });
+    // the plain ok of a probe without checks is known already: no promise hop for it
+    const { status, headers, body } = settledResponse(pending) ?? (await pending);
+    return new Response(method === 'HEAD' ? null : body, { status, headers });
   };
+}
+
+// --- internal ---
+
+function honoAccept(c: Context): string | undefined {
+  return c.req.header('accept');
 }

@@ -3,8 +3,9 @@
  *
  * The Koa adapter (Koa 2 and 3): `app.use(koaProbes(probes))`.
  */
-import type { Middleware } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
 import type { Probes } from '../core/probes.js';
+import { LazyProbeRequest, settledResponse } from '../core/respond.js';
 import { expectProbes } from './_expect-probes.js';
 
 /**
@@ -39,11 +40,18 @@ import { expectProbes } from './_expect-probes.js';
 export function koaProbes(probes: Probes): Middleware {
   expectProbes('probes', probes);
   return async function koaProbes(ctx, next) {
-    const pending = probes.respond({ method: ctx.method, url: ctx.url, accept: ctx.get('accept') });
+    const pending = probes.respond(new LazyProbeRequest(ctx.method, ctx.url, ctx, koaAccept));
     if (!pending) return next();
-    const response = await pending;
+    // the plain ok of a probe without checks is known already: no promise hop for it
+    const response = settledResponse(pending) ?? (await pending);
     ctx.status = response.status;
     ctx.set(response.headers);
     ctx.body = response.body; // Koa omits it for HEAD and keeps Content-Length
   };
+}
+
+// --- internal ---
+
+function koaAccept(ctx: ParameterizedContext): string {
+  return ctx.get('accept');
 }

@@ -3,12 +3,19 @@
  * handlers (Next.js route handlers, Bun, Deno, Hono's `app.fetch`).
  */
 import { pathAndQuery } from './internal/url.js';
-import { respond, type ProbeEngine } from './respond.js';
+import { LazyProbeRequest, respond, type ProbeEngine } from './respond.js';
 
 /** Answers a probe `Request`, or resolves to `undefined` for any other request. */
 export async function fetchProbe(engine: ProbeEngine, request: Request): Promise<Response | undefined> {
-  const pending = respond(engine, { method: request.method, url: pathAndQuery(request.url), accept: request.headers.get('accept') });
+  const pending = respond(engine, new LazyProbeRequest(request.method, pathAndQuery(request.url), request, fetchAccept));
   if (!pending) return undefined;
   const response = await pending;
   return new Response(request.method === 'HEAD' ? null : response.body, { status: response.status, headers: response.headers });
+}
+
+// --- internal ---
+
+/** Read for probes only: `@hono/node-server` builds a request's `Headers` on first read. */
+function fetchAccept(request: Request): string | null {
+  return request.headers.get('accept');
 }

@@ -29,18 +29,8 @@ export function pathAndQuery(target: string): string {
   const authority = target.indexOf('//');
   if (authority === -1) return target; // the asterisk form, or garbage: it matches no probe
   let start = authority + 2;
-  while (start < target.length && !PATH_START.includes(target[start]!)) start += 1;
+  for (let code = target.charCodeAt(start); start < target.length && code !== 47 && code !== 63 && code !== 35; code = target.charCodeAt(start)) start += 1; // / ? #
   const hash = target.indexOf('#', start);
   const rest = hash === -1 ? target.slice(start) : target.slice(start, hash);
   return rest.charCodeAt(0) === 47 ? rest : `/${rest}`;
 }
-
-/** `/readyz?verbose` → `{ path: '/readyz', query: 'verbose' }`; `query` is undefined without a `?`. */
-export function splitTarget(target: string): { readonly path: string; readonly query: string | undefined } {
-  const q = target.indexOf('?');
-  return q === -1 ? { path: target, query: undefined } : { path: target.slice(0, q), query: target.slice(q + 1) };
-}
-
-// --- internal ---
-
-const PATH_START = '/?#';
