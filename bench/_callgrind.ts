@@ -16,10 +16,10 @@
  * optimizing functions under valgrind, even after 10,000: TurboFan on a worker thread was
  * half of the counted instructions (node:http's 335k a request held 175k of compiler), and
  * which functions it was compiling then differed from process to process. So every server
- * is driven (8 connections, `WARMUP_STEP` requests a path a round) until two rounds in a
- * row make V8 print nothing under `--trace-opt --trace-deopt`, then `SEQUENTIAL` sequential
- * keep-alive requests, the shape that is counted. A count during which V8 printed anyway
- * is marked.
+ * gets requests in the shape counted (sequential keep-alive; `WARMUP_STEP` a path a round)
+ * until two rounds in a row make V8 print nothing under `--trace-opt --trace-deopt`; a
+ * warm-up on 8 connections left code that the sequential shape then deoptimized. A count
+ * during which V8 printed anyway is marked.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -43,7 +43,7 @@ const COUNTED = 300e6;
 const MAX_REQUESTS = 5000;
 export const SEQUENTIAL = Number(process.env.BENCH_WARMUP ?? 2000);
 const WARMUP_STEP = 2000;
-const WARMUP_MAX_ROUNDS = 16;
+const WARMUP_MAX_ROUNDS = 20;
 
 /** Whether `command` runs here; the bench says which package brings a missing one. */
 export function hasCommand(command: string, args: readonly string[] = ['--version']): boolean {
@@ -90,8 +90,8 @@ export interface Count {
 
 /** A server under callgrind whose paths are warmed up together, then counted one after another. */
 export interface CountedServer {
-  /** Drives `paths` until V8 stops optimizing, then `SEQUENTIAL` sequential requests each; returns the requests a path. */
-  warm(paths: readonly string[]): Promise<number>;
+  /** Requests on `paths` in the shape counted, until V8 stops optimizing; returns the requests a path. */
+  warm(paths: readonly string[], connections?: number): Promise<number>;
   /** Instructions a request on `path`, over `REQUESTS` sequential requests (or on `connections` at once). */
   count(path: string, connections?: number): Promise<Count>;
   stop(): Promise<void>;
@@ -112,19 +112,22 @@ export async function startCounted(variant: Variant): Promise<CountedServer> {
   const pid = String(server.child.pid);
   let instrumented = false;
   return {
-    async warm(paths) {
+    async warm(paths, connections = 1) {
+      // at least SEQUENTIAL requests, then rounds until two in a row leave V8 quiet
       let quiet = 0;
       let rounds = 0;
-      while (quiet < 2 && rounds < WARMUP_MAX_ROUNDS) {
+      while ((quiet < 2 || rounds * WARMUP_STEP < SEQUENTIAL) && rounds < WARMUP_MAX_ROUNDS) {
         const before = traced;
-        for (const urlPath of paths) await drive(server.url + urlPath, WARMUP_STEP);
+        for (const urlPath of paths) {
+          if (connections === 1) await sequential(server.url + urlPath, WARMUP_STEP);
+          else await drive(server.url + urlPath, WARMUP_STEP, connections);
+        }
         await sleep(300); // a compile job finishing after the round prints then
         quiet = traced === before ? quiet + 1 : 0;
         rounds += 1;
       }
       if (quiet < 2) console.log(`${variant.name}: V8 still optimizing after ${rounds * WARMUP_STEP} requests a path`);
-      for (const urlPath of paths) await sequential(server.url + urlPath, SEQUENTIAL);
-      return rounds * WARMUP_STEP + SEQUENTIAL;
+      return rounds * WARMUP_STEP;
     },
     async count(urlPath, connections = 1) {
       // on once, then a dump (which zeroes the counters) after each path: turning the
