@@ -5,7 +5,7 @@
  */
 import type { Middleware, ParameterizedContext } from 'koa';
 import type { Probes } from '../core/probes.js';
-import { LazyProbeRequest, settledResponse } from '../core/respond.js';
+import { LazyProbeRequest, settledResponse, type ProbeResponse } from '../core/respond.js';
 import { expectProbes } from './_expect-probes.js';
 
 /**
@@ -39,18 +39,28 @@ import { expectProbes } from './_expect-probes.js';
  */
 export function koaProbes(probes: Probes): Middleware {
   expectProbes('probes', probes);
-  return async function koaProbes(ctx, next) {
-    const pending = probes.respond(new LazyProbeRequest(ctx.method, ctx.url, ctx, koaAccept));
+  // not an async function: one that returns next()'s promise costs every request of the app
+  // two more microtask turns than a plain middleware (the promise is adopted, not passed on)
+  return function koaProbes(ctx, next) {
+    // ctx.req's own fields, not Koa's delegating getters: Koa's setters write them through
+    const pending = probes.respond(new LazyProbeRequest(ctx.req.method ?? 'GET', ctx.req.url ?? '/', ctx, koaAccept));
     if (!pending) return next();
     // the plain ok of a probe without checks is known already: no promise hop for it
-    const response = settledResponse(pending) ?? (await pending);
-    ctx.status = response.status;
-    ctx.set(response.headers);
-    ctx.body = response.body; // Koa omits it for HEAD and keeps Content-Length
+    const settled = settledResponse(pending);
+    if (settled) return answer(ctx, settled);
+    return pending.then((response) => answer(ctx, response));
   };
 }
 
 // --- internal ---
+
+function answer(ctx: ParameterizedContext, response: ProbeResponse): void {
+  ctx.status = response.status;
+  // Content-Length left out: Koa sets it from the body (and keeps it for HEAD)
+  const { 'content-length': _length, ...headers } = response.headers;
+  ctx.set(headers);
+  ctx.body = response.body; // Koa omits it for HEAD
+}
 
 function koaAccept(ctx: ParameterizedContext): string {
   return ctx.get('accept');
