@@ -84,6 +84,10 @@ export interface Count {
   readonly instructions: number;
   /** How many requests were counted. */
   readonly requests: number;
+  /** Whether a major GC (mark-compact) ran while counting: the figure then carries its whole cost. */
+  readonly majorGc: boolean;
+  /** Every event callgrind counted, a request (`Ir`, and with the cache and branch simulation `D1mr`, `Bcm`, …). */
+  readonly events: Readonly<Record<string, number>>;
   /** Lines V8 printed under --trace-opt/--trace-deopt while counting: 0 when it was warm. */
   readonly tiering: number;
 }
@@ -97,13 +101,17 @@ export interface CountedServer {
   stop(): Promise<void>;
 }
 
-/** Starts `variant` under callgrind, instrumentation off. */
-export async function startCounted(variant: Variant): Promise<CountedServer> {
+/**
+ * Starts `variant` under callgrind, instrumentation off. `callgrindArgs` adds options
+ * (`--cache-sim=yes --branch-sim=yes`: simulated cache misses and mispredicted branches,
+ * in {@link Count.events}).
+ */
+export async function startCounted(variant: Variant, callgrindArgs: readonly string[] = []): Promise<CountedServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'shipshape-icount-'));
   let traced = 0;
   const server = await startServer(variant, {
     // stdbuf: V8 prints its traces through C stdio, which a pipe would hold back in 4 KiB blocks
-    prefix: ['stdbuf', '-oL', 'valgrind', '--tool=callgrind', '--instr-atstart=no', '-q', `--callgrind-out-file=${path.join(dir, 'callgrind.out')}`],
+    prefix: ['stdbuf', '-oL', 'valgrind', '--tool=callgrind', '--instr-atstart=no', '-q', `--callgrind-out-file=${path.join(dir, 'callgrind.out')}`, ...callgrindArgs],
     nodeArgs: ['--trace-opt', '--trace-deopt'],
     onLine: (line) => {
       if (line.startsWith('[')) traced += 1;
@@ -135,14 +143,23 @@ export async function startCounted(variant: Variant): Promise<CountedServer> {
       if (!instrumented) control(pid, '-i', 'on');
       instrumented = true;
       const before = traced;
+      const events: Record<string, number> = {};
+      let majorGc = false;
       const batch = async (requests: number): Promise<number> => {
         if (connections === 1) await sequential(server.url + urlPath, requests);
         else await drive(server.url + urlPath, requests, connections);
         control(pid, '-d');
         const dumps = readdirSync(dir).filter((name) => /^callgrind\.out\.\d+$/.test(name)).sort((a, b) => dumpNumber(a) - dumpNumber(b));
         const dump = path.join(dir, dumps.at(-1)!);
-        const summary = /^summary:\s*(\d+)/m.exec(readFileSync(dump, 'utf8'));
+        const text = readFileSync(dump, 'utf8');
+        const summary = /^summary:\s*(\d+)/m.exec(text);
         if (!summary) throw new Error(`${variant.name}: no summary in ${dump}`);
+        const names = /^events:\s*(.+)$/m.exec(text)?.[1]?.trim().split(/\s+/) ?? [];
+        const values = /^summary:\s*(.+)$/m.exec(text)![1]!.trim().split(/\s+/).map(Number);
+        for (const [i, name] of names.entries()) events[name] = (events[name] ?? 0) + (values[i] ?? 0);
+        // a function is in a dump only if it ran: one major GC (marking, sweeping: ~100M
+        // instructions on a heap of Express's size) falls in some windows and not in others
+        if (/ConcurrentMarking::JobTaskMajor::Run|MarkCompactCollector::CollectGarbage\(\)/.test(text)) majorGc = true;
         // BENCH_CALLGRIND_DIR keeps each dump, for `callgrind_annotate` (where the instructions go)
         const keep = process.env.BENCH_CALLGRIND_DIR;
         if (keep) copyFileSync(dump, path.join(keep, `${variant.name} ${urlPath} ${dumpNumber(dump)}.callgrind`.replace(/[^\w.+-]+/g, '_')));
@@ -157,7 +174,8 @@ export async function startCounted(variant: Variant): Promise<CountedServer> {
         requests += more;
       }
       await sleep(100);
-      return { instructions: total / requests, requests, tiering: traced - before };
+      for (const name of Object.keys(events)) events[name]! /= requests;
+      return { instructions: total / requests, requests, tiering: traced - before, majorGc, events };
     },
     async stop() {
       await server.stop();

@@ -3,7 +3,7 @@
 // of any middleware there), with its own /livez route, and beside terminus and lightship:
 // `npm run bench -- icount`. valgrind and callgrind_control come with Debian's `valgrind`
 // package; strace (syscalls a request, BENCH_STRACE=0 to skip) with `strace`.
-// BENCH_ICOUNT=koa runs the rows whose figure contains it; BENCH_JOBS servers are counted at
+// BENCH_ICOUNT='koa|hono' runs the rows whose figure matches it (a regular expression); BENCH_JOBS servers are counted at
 // once (default 2; a count does not depend on the machine's load); BENCH_WARMUP and
 // BENCH_REQUESTS (2000, 1000) per path. About 25 minutes on 2 vCPUs.
 import { countSyscalls, drive, hasCommand, REQUESTS, sequential, SEQUENTIAL, startCounted, type Count } from './_callgrind.js';
@@ -90,9 +90,9 @@ export default async function icount(): Promise<void> {
     }
   }
   const strace = process.env.BENCH_STRACE !== '0' && hasCommand('strace', ['-V']);
-  const filter = process.env.BENCH_ICOUNT?.toLowerCase();
+  const filter = process.env.BENCH_ICOUNT ? new RegExp(process.env.BENCH_ICOUNT, 'i') : undefined;
   const selected = rows()
-    .filter((row) => !filter || row.figure.toLowerCase().includes(filter))
+    .filter((row) => !filter || filter.test(row.figure))
     .map((row) => (BEFORE && row.goal && /adapter|attach/.test(row.candidate.variant.name) ? { ...row, before: beforeOf(row.candidate) } : row));
   const servers = new Map<Variant, Set<string>>();
   for (const row of selected) for (const p of [row.alone, row.noop, row.candidate, row.before]) if (p) servers.set(p.variant, (servers.get(p.variant) ?? new Set()).add(p.path));
@@ -140,7 +140,7 @@ async function countServer(v: Variant, paths: readonly string[], into: Map<strin
       const count = await server.count(path);
       const key = keyOf({ variant: v, path });
       into.set(key, [...(into.get(key) ?? []), count]);
-      const tiering = count.tiering ? ` (V8 optimized meanwhile: ${count.tiering} trace lines)` : '';
+      const tiering = `${count.tiering ? ` (V8 optimized meanwhile: ${count.tiering} trace lines)` : ''}${count.majorGc ? ' (a major GC ran meanwhile)' : ''}`;
       console.log(`${v.name} ${path}: ${format(count.instructions)} instructions a request over ${count.requests}, after ${warmed} warm-up${tiering} (${Math.round((Date.now() - started) / 1000)} s)`);
     }
   } finally {
@@ -166,11 +166,12 @@ function printTable(list: readonly Row[], instructions: ReadonlyMap<string, read
     return all.length === 0 ? undefined : all.reduce((sum, c) => sum + c.instructions, 0) / all.length;
   };
   // † a count during which V8 still optimized or deoptimized something: not a settled figure;
+  // ‡ one during which a major GC ran (Express, Nest: one every few thousand requests, ~100k a request of 1000);
   // with several processes, the spread (max ÷ min − 1) follows the mean
   const mark = (p: Point | undefined): string => {
     const all = counts(p);
     const spread = all.length > 1 ? ` ±${((Math.max(...all.map((c) => c.instructions)) / Math.min(...all.map((c) => c.instructions)) - 1) * 50).toFixed(1)} %` : '';
-    return `${all.some((c) => c.tiering > 0) ? '†' : ''}${spread}`;
+    return `${all.some((c) => c.tiering > 0) ? '†' : ''}${all.some((c) => c.majorGc) ? '‡' : ''}${spread}`;
   };
   console.log('\n## instructions a request (sequential keep-alive, once V8 has stopped optimizing)\n');
   const before = list.some((row) => row.before);
