@@ -3,9 +3,12 @@
 // of any middleware there), with its own /livez route, and beside terminus and lightship:
 // `npm run bench -- icount`. valgrind and callgrind_control come with Debian's `valgrind`
 // package; strace (syscalls a request, BENCH_STRACE=0 to skip) with `strace`.
-// BENCH_ICOUNT='koa|hono' runs the rows whose figure matches it (a regular expression); BENCH_JOBS servers are counted at
-// once (default 2; a count does not depend on the machine's load); BENCH_WARMUP and
-// BENCH_REQUESTS (2000, 1000) per path. About 25 minutes on 2 vCPUs.
+// BENCH_ICOUNT='koa|hono' runs the rows whose figure matches it (a regular expression);
+// BENCH_JOBS servers are counted at once (default 2; the machine's load moves a count by
+// 1–3 %, so a row's servers are counted close together); BENCH_PROCESSES, BENCH_BEFORE and
+// BENCH_CALLGRIND_DIR: see BENCHMARKS.md. 25–50 minutes on 2 vCPUs.
+// Phase 2, once shipshape/fetch lands: a `fetch` mode in hono-app.ts (the app's fetch wrapped
+// by fetch's withProbes) and `fetch: true` on Hono below add its row.
 import { countSyscalls, drive, hasCommand, REQUESTS, sequential, SEQUENTIAL, startCounted, type Count } from './_callgrind.js';
 import { startServer, variant, type Variant } from './_lib.js';
 
@@ -42,7 +45,7 @@ const FRAMEWORKS = [
   { name: 'Express 5', script: 'express-app.ts', args: [], attach: true },
   { name: 'Fastify 5', script: 'fastify-app.ts', args: [], attach: true },
   { name: 'Koa 3', script: 'koa-app.ts', args: [], attach: false },
-  { name: 'Hono 4', script: 'hono-app.ts', args: [], attach: false },
+  { name: 'Hono 4', script: 'hono-app.ts', args: [], attach: false, fetch: false },
 ] as const;
 
 function rows(): Row[] {
@@ -63,6 +66,9 @@ function rows(): Row[] {
       { figure: `${f.name} \`/app\`: the adapter`, alone: mode('own', '/app'), noop: mode('noop', '/app'), candidate: mode('adapter', '/app'), goal: NOOP_PLUS_2, show: 'pct' },
       { figure: `${f.name} \`/livez\`: the adapter vs its own route`, alone: mode('own', '/livez'), candidate: mode('adapter', '/livez'), goal: TIMES_1_02, show: 'ratio' },
     );
+    if ('fetch' in f && f.fetch) {
+      list.push({ figure: `${f.name} \`/app\`: through \`shipshape/fetch\``, alone: mode('own', '/app'), candidate: mode('fetch', '/app'), goal: PLUS_2, show: 'pct' });
+    }
     if (f.attach) {
       list.push(
         { figure: `${f.name} \`/app\`: \`attachProbes\``, alone: mode('own', '/app'), candidate: mode('attach', '/app'), goal: PLUS_2, show: 'pct' },
@@ -70,8 +76,6 @@ function rows(): Row[] {
       );
     }
   }
-  // phase 2, once shipshape/fetch lands: a `fetch` mode in hono-app.ts and this row
-  // { figure: 'Hono 4 `/app`: through `shipshape/fetch`', alone: hono('own', '/app'), candidate: hono('fetch', '/app'), goal: PLUS_2, show: 'pct' },
   list.push({
     figure: '`/readyz` with 2 trivial checks: `withProbes` vs terminus',
     alone: node('terminus+checks', '/readyz'),
