@@ -10,8 +10,8 @@ import { LazyProbeRequest, settledResponse, type ProbeResponse } from '../core/r
 import { expectProbes } from './_expect-probes.js';
 
 /**
- * Hono middleware that answers the probe endpoints and awaits `next()` for every other
- * request, untouched.
+ * Hono middleware that answers the probe endpoints and passes every other
+ * request on untouched (it returns `next()`).
  *
  * Register it first (`app.use(honoProbes(probes))` before other middleware and routes):
  * the kubelet sends no credentials. It answers with a Web `Response` built from the probe's

@@ -9,8 +9,8 @@ import { LazyProbeRequest, settledResponse, type ProbeResponse } from '../core/r
 import { expectProbes } from './_expect-probes.js';
 
 /**
- * Koa middleware that answers the probe endpoints and awaits `next()` for every other
- * request, untouched.
+ * Koa middleware that answers the probe endpoints and passes every other
+ * request on untouched (it returns `next()`).
  *
  * Use it first, before body parsers, authentication, rate limiters and routers: the kubelet
  * sends no credentials. It answers through Koa's own response (`ctx.status`, `ctx.set`,
