@@ -19,7 +19,7 @@ export interface ProbeRequest {
  * A {@link ProbeRequest} whose `accept` is read only when `respond` needs it, for a probe:
  * `@hono/node-server` builds a Web `Headers` object from node's headers on first read,
  * which the app's own requests must not pay for (measured: Hono's pass-through +23 % →
- * +17.5 % of Hono alone, BENCHMARKS.md). node:http builds `req.headers` itself before the
+ * +16 % of Hono alone, BENCHMARKS.md). node:http builds `req.headers` itself before the
  * `request` event, so there it saves nothing, and costs nothing either.
  */
 export class LazyProbeRequest<Source> implements ProbeRequest {
