@@ -162,7 +162,7 @@ export async function startCounted(variant: Variant, callgrindArgs: readonly str
         if (/ConcurrentMarking::JobTaskMajor::Run|MarkCompactCollector::CollectGarbage\(\)/.test(text)) majorGc = true;
         // BENCH_CALLGRIND_DIR keeps each dump, for `callgrind_annotate` (where the instructions go)
         const keep = process.env.BENCH_CALLGRIND_DIR;
-        if (keep) copyFileSync(dump, path.join(keep, `${variant.name} ${urlPath} ${dumpNumber(dump)}.callgrind`.replace(/[^\w.+-]+/g, '_')));
+        if (keep) copyFileSync(dump, path.join(keep, `${variant.name} ${urlPath} ${pid}.${dumpNumber(dump)}.callgrind`.replace(/[^\w.+-]+/g, '_')));
         return Number(summary[1]);
       };
       // a dump zeroes the counters: a second batch for a light server, without switching off
