@@ -18,13 +18,15 @@ export interface Variant {
   readonly name: string;
   readonly script: string;
   readonly args?: readonly string[];
+  /** Where the compiled script is, if not this checkout's .tmp/bench (another checkout's, to compare with). */
+  readonly dir?: string;
 }
 
 const variants = new Map<string, Variant>();
 
 /** One Variant object per name, so that figures (and groups) naming the same server share its process. */
-export function variant(name: string, script: string, args: readonly string[] = []): Variant {
-  if (!variants.has(name)) variants.set(name, { name, script, args });
+export function variant(name: string, script: string, args: readonly string[] = [], dir?: string): Variant {
+  if (!variants.has(name)) variants.set(name, { name, script, args, ...(dir === undefined ? {} : { dir }) });
   return variants.get(name)!;
 }
 
@@ -51,22 +53,34 @@ function compileServers(): void {
   compiled = true;
 }
 
+/** How to start a server: under another program, with node flags, reading what it prints. */
+export interface StartOptions {
+  /** A command to run node under (`valgrind --tool=callgrind …`, which execs node in the same process: the child's pid stays the server's). */
+  readonly prefix?: readonly string[];
+  /** Flags for node itself (`--trace-opt`). */
+  readonly nodeArgs?: readonly string[];
+  /** Every line the server prints on stdout after `listening PORT`. */
+  readonly onLine?: (line: string) => void;
+}
+
 /** Starts a variant's server (compiled) in a child process and waits for its port. */
-export async function startServer(variant: Variant): Promise<RunningServer> {
+export async function startServer(variant: Variant, options: StartOptions = {}): Promise<RunningServer> {
   compileServers();
-  const script = path.join(COMPILED, variant.script.replace(/\.ts$/, '.js'));
-  const child = spawn(process.execPath, [script, ...(variant.args ?? [])], {
+  const script = path.join(variant.dir ?? COMPILED, variant.script.replace(/\.ts$/, '.js'));
+  const [command, ...args] = [...(options.prefix ?? []), process.execPath, ...(options.nodeArgs ?? []), script, ...(variant.args ?? [])];
+  const child = spawn(command!, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = readline.createInterface({ input: child.stdout! });
-  let port: number | undefined;
-  for await (const line of lines) {
-    const match = /^listening (\d+)$/.exec(line);
-    if (match) {
-      port = Number(match[1]);
-      break;
-    }
-  }
+  const port = await new Promise<number | undefined>((resolve) => {
+    let listening: number | undefined;
+    lines.on('line', (line) => {
+      if (listening !== undefined) return options.onLine?.(line);
+      const match = /^listening (\d+)$/.exec(line);
+      if (match) resolve((listening = Number(match[1])));
+    });
+    lines.on('close', () => resolve(listening));
+  });
   if (!port) throw new Error(`${variant.name}: server did not start`);
   return {
     url: `http://127.0.0.1:${port}`,
@@ -231,7 +245,7 @@ export async function compareGroup(options: {
     for (let round = 0; round < rounds; round += 1) {
       if (round % restartEvery === 0) {
         await Promise.all(servers.map((server) => server.stop()));
-        servers = await Promise.all(variants.map(startServer));
+        servers = await Promise.all(variants.map((v) => startServer(v)));
         for (const point of points.values()) await measure(urlOf(point), { durationSec: 0.5 }); // warm-up (JIT)
       }
       const order = round % 2 === 0 ? [...points] : [...points].reverse();

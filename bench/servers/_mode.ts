@@ -5,8 +5,10 @@
 //   adapter  shipshape's adapter for the framework (the app's own /livez route stays behind it)
 //   attach   attachProbes(probes, server) on the framework's server
 //   terminus @godaddy/terminus on the same server, /livez a health check that resolves
-//   noop     a middleware that only calls next() (Koa, Hono; in Fastify an onRequest hook that
-//            only calls done()): what any middleware costs there
+//   noop     a middleware that only calls next() (Express, Koa, Hono, Nest's app.use(); in Fastify
+//            an onRequest hook that only calls done()): what any middleware costs there
+//   checks   (beside another mode) readiness with two trivial checks, for shipshape and terminus:
+//            the /readyz figure of icount.bench.ts
 //   alt      the other side of the adapter's trade-off (_alternatives.ts), for tradeoffs.bench.ts
 //   routes   Fastify only: probe routes instead of the adapter's onRequest hook (_alternatives.ts)
 //   bare     the framework's app built and its server listening, but every request answered by
@@ -24,13 +26,20 @@ export const MODES = ['own', 'adapter', 'attach', 'terminus', 'bare', 'noop', 'a
 export type Mode = (typeof MODES)[number];
 export const MODE: Mode = MODES.find((mode) => process.argv.includes(mode)) ?? 'own';
 
-/** The probes of the `adapter` and `attach` modes: none of the checks, as in a bare /livez. */
-export const probes = createProbes();
+/** Two checks that pass at once: what a /readyz costs beyond the checks themselves. */
+const CHECKS = process.argv.includes('checks') ? { first: async () => {}, second: async () => {} } : undefined;
+
+/** The probes of the `adapter` and `attach` modes: none of the checks (as in a bare /livez) unless `checks`. */
+export const probes = createProbes(CHECKS ? { readiness: CHECKS } : {});
 
 /** In the `attach`, `terminus` and `bare` modes, puts what they measure on the framework's server. */
 export function onServer(server: Server): void {
   if (MODE === 'attach') attachProbes(probes, server);
-  if (MODE === 'terminus') createTerminus(server, { healthChecks: { '/livez': async () => {} }, signals: [] });
+  if (MODE === 'terminus') {
+    // terminus takes one function a path: the two checks run as shipshape runs them, at once
+    const readyz = CHECKS && { '/readyz': async () => void (await Promise.all([CHECKS.first(), CHECKS.second()])) };
+    createTerminus(server, { healthChecks: { '/livez': async () => {}, ...readyz }, signals: [] });
+  }
   if (MODE === 'bare') {
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {

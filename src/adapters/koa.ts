@@ -3,13 +3,14 @@
  *
  * The Koa adapter (Koa 2 and 3): `app.use(koaProbes(probes))`.
  */
-import type { Middleware } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
 import type { Probes } from '../core/probes.js';
+import { LazyProbeRequest, settledResponse, type ProbeResponse } from '../core/respond.js';
 import { expectProbes } from './_expect-probes.js';
 
 /**
- * Koa middleware that answers the probe endpoints and awaits `next()` for every other
- * request, untouched.
+ * Koa middleware that answers the probe endpoints and passes every other
+ * request on untouched (it returns `next()`).
  *
  * Use it first, before body parsers, authentication, rate limiters and routers: the kubelet
  * sends no credentials. It answers through Koa's own response (`ctx.status`, `ctx.set`,
@@ -38,12 +39,29 @@ import { expectProbes } from './_expect-probes.js';
  */
 export function koaProbes(probes: Probes): Middleware {
   expectProbes('probes', probes);
-  return async function koaProbes(ctx, next) {
-    const pending = probes.respond({ method: ctx.method, url: ctx.url, accept: ctx.get('accept') });
+  // not an async function: one that returns next()'s promise costs every request of the app
+  // two more microtask turns than a plain middleware (the promise is adopted, not passed on)
+  return function koaProbes(ctx, next) {
+    // ctx.req's own fields, not Koa's delegating getters: Koa's setters write them through
+    const pending = probes.respond(new LazyProbeRequest(ctx.req.method ?? 'GET', ctx.req.url ?? '/', ctx, koaAccept));
     if (!pending) return next();
-    const response = await pending;
-    ctx.status = response.status;
-    ctx.set(response.headers);
-    ctx.body = response.body; // Koa omits it for HEAD and keeps Content-Length
+    // the plain ok of a probe without checks is known already: no promise hop for it
+    const settled = settledResponse(pending);
+    if (settled) return answer(ctx, settled);
+    return pending.then((response) => answer(ctx, response));
   };
+}
+
+// --- internal ---
+
+function answer(ctx: ParameterizedContext, response: ProbeResponse): void {
+  ctx.status = response.status;
+  // Content-Length left out: Koa sets it from the body (and keeps it for HEAD)
+  const { 'content-length': _length, ...headers } = response.headers;
+  ctx.set(headers);
+  ctx.body = response.body; // Koa omits it for HEAD
+}
+
+function koaAccept(ctx: ParameterizedContext): string {
+  return ctx.get('accept');
 }

@@ -4,11 +4,11 @@
  * answer becomes a Web `Response` (also for `shipshape/fetch`).
  */
 import { pathAndQuery } from './internal/url.js';
-import { respond, type ProbeEngine, type ProbeResponse } from './respond.js';
+import { LazyProbeRequest, respond, type ProbeEngine, type ProbeResponse } from './respond.js';
 
 /** Answers a probe `Request`, or resolves to `undefined` for any other request. */
 export async function fetchProbe(engine: ProbeEngine, request: Request): Promise<Response | undefined> {
-  const pending = respond(engine, { method: request.method, url: pathAndQuery(request.url), accept: request.headers.get('accept') });
+  const pending = respond(engine, new LazyProbeRequest(request.method, pathAndQuery(request.url), request, fetchAccept));
   if (!pending) return undefined;
   return toWebResponse(request.method, await pending, false);
 }
@@ -20,4 +20,11 @@ export async function fetchProbe(engine: ProbeEngine, request: Request): Promise
 export function toWebResponse(method: string, response: ProbeResponse, close: boolean): Response {
   const headers = close ? { ...response.headers, connection: 'close' } : response.headers;
   return new Response(method === 'HEAD' ? null : response.body, { status: response.status, headers });
+}
+
+// --- internal ---
+
+/** Read for probes only: `@hono/node-server` builds a request's `Headers` on first read. */
+function fetchAccept(request: Request): string | null {
+  return request.headers.get('accept');
 }

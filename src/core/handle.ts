@@ -5,7 +5,7 @@
  * works.
  */
 import { pathAndQuery } from './internal/url.js';
-import { respond, settledResponse, type ProbeEngine, type ProbeRequest, type ProbeResponse } from './respond.js';
+import { LazyProbeRequest, respond, settledResponse, type ProbeEngine, type ProbeRequest, type ProbeResponse } from './respond.js';
 
 /** The part of `http.IncomingMessage` the probes read. */
 export interface NodeRequestLike {
@@ -24,16 +24,16 @@ export interface NodeResponseLike {
 
 /** Answers a probe request on `res` and returns `true`; returns `false` for any other request. */
 export function handleNode(engine: ProbeEngine, req: NodeRequestLike, res: NodeResponseLike): boolean {
-  const pending = respond(engine, nodeProbeRequest(req));
+  const request = nodeProbeRequest(req);
+  const pending = respond(engine, request);
   if (!pending) return false;
-  writeNodeResponse(res, req.method ?? 'GET', pending);
+  writeNodeResponse(res, request.method, pending);
   return true;
 }
 
-/** What the core reads of a node:http request. */
+/** What the core reads of a node:http request (its headers only for a probe). */
 export function nodeProbeRequest(req: NodeRequestLike): ProbeRequest {
-  const accept = req.headers.accept;
-  return { method: req.method ?? 'GET', url: pathAndQuery(req.url ?? '/'), accept: Array.isArray(accept) ? accept.join(',') : accept };
+  return new LazyProbeRequest(req.method ?? 'GET', pathAndQuery(req.url ?? '/'), req, nodeAccept);
 }
 
 /**
@@ -50,6 +50,11 @@ export function writeNodeResponse(res: NodeResponseLike, method: string, pending
 }
 
 // --- internal ---
+
+function nodeAccept(req: NodeRequestLike): string | undefined {
+  const accept = req.headers.accept;
+  return Array.isArray(accept) ? accept.join(',') : accept;
+}
 
 function writeOrDrop(res: NodeResponseLike, method: string, response: ProbeResponse): void {
   try {

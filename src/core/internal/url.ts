@@ -37,12 +37,6 @@ export function pathAndQuery(target: string): string {
   return rest.charCodeAt(0) === 47 ? rest : `/${rest}`;
 }
 
-/** `/readyz?verbose` → `{ path: '/readyz', query: 'verbose' }`; `query` is undefined without a `?`. */
-export function splitTarget(target: string): { readonly path: string; readonly query: string | undefined } {
-  const q = target.indexOf('?');
-  return q === -1 ? { path: target, query: undefined } : { path: target.slice(0, q), query: target.slice(q + 1) };
-}
-
 // --- internal ---
 
 /** `/`, `?` or `#`: where the authority of an absolute-form target ends. */

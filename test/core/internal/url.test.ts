@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pathAndQuery, safeDecode, splitTarget } from '../../../src/core/internal/url.js';
+import { pathAndQuery, safeDecode } from '../../../src/core/internal/url.js';
 
 describe('safeDecode', () => {
   it('decodes percent-escapes', () => {
@@ -39,15 +39,5 @@ describe('pathAndQuery', () => {
   });
   it('leaves the asterisk form alone (it matches no probe)', () => {
     assert.equal(pathAndQuery('*'), '*');
-  });
-});
-
-describe('splitTarget', () => {
-  it('splits path and query at the first "?"', () => {
-    assert.deepEqual(splitTarget('/readyz?verbose&a=?'), { path: '/readyz', query: 'verbose&a=?' });
-    assert.deepEqual(splitTarget('/readyz?'), { path: '/readyz', query: '' });
-  });
-  it('has no query without a "?"', () => {
-    assert.deepEqual(splitTarget('/readyz'), { path: '/readyz', query: undefined });
   });
 });
