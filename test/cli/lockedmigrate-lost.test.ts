@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import pg from 'pg';
 import { startShipshape } from '../_helpers/cli.js';
@@ -136,10 +137,16 @@ test('on postgres: the server keeps a short keepalive on the lock session (about
     try {
       const { rows } = await client.query<{ port: number }>('SELECT client_port AS port FROM pg_stat_activity WHERE pid = $1', [pid]);
       // the server's end of that connection: source port 5432, destination the client's port
-      const out = execFileSync('ss', ['-tnoH', 'state', 'established', `( sport = :5432 and dport = :${rows[0]!.port} )`], { encoding: 'utf8' });
-      const match = /timer:\(keepalive,(?:(\d+)min)?(?:([\d.]+)sec)?/.exec(out);
-      assert.ok(match, `no keepalive timer on the server's socket: ${out}`);
-      return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
+      // A socket shows one timer at a time: while a reply is unacknowledged it is the
+      // retransmission timer (`timer:(on,…)`), so read again until the keepalive one shows.
+      let out = '';
+      for (let attempt = 0; attempt < 50; attempt++) {
+        out = execFileSync('ss', ['-tnoH', 'state', 'established', `( sport = :5432 and dport = :${rows[0]!.port} )`], { encoding: 'utf8' });
+        const match = /timer:\(keepalive,(?:(\d+)min)?(?:([\d.]+)sec)?/.exec(out);
+        if (match) return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
+        await setTimeout(100);
+      }
+      assert.fail(`no keepalive timer on the server's socket: ${out}`);
     } finally {
       await client.end();
     }
