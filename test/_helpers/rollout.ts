@@ -15,6 +15,9 @@ import readline from 'node:readline';
 import { startBalancer } from './balancer.js';
 import { startSockets, type SocketStats } from './rollout-sockets.js';
 
+/** How long one request of the load or of a direct probe may take before it counts as failed. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
 const APPS_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'rollout-apps');
 
 /** The frameworks with a rollout app. */
@@ -84,6 +87,8 @@ export function startLoad(url: string, clients = 20): { stats: LoadStats; stop()
           resolve();
         });
       });
+      // a request that never ends is a failure with a reason, never a hung rollout
+      request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(new Error(`no response in ${REQUEST_TIMEOUT_MS} ms`)));
       request.on('error', (error: NodeJS.ErrnoException) => {
         stats.requests += 1;
         stats.failures += 1;
@@ -191,10 +196,13 @@ function sleep(ms: number): Promise<void> {
 function getHttp1(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     http
-      .get(url, { agent: false }, (res) => {
+      .get(url, { agent: false, timeout: REQUEST_TIMEOUT_MS }, (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('timeout', function (this: http.ClientRequest) {
+        this.destroy(new Error('timeout'));
       })
       .on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, body: error.code ?? error.message }));
   });
@@ -205,7 +213,9 @@ function getH2(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     const target = new URL(url);
     const session = http2.connect(target.origin);
+    const timer = setTimeout(() => done(0, 'timeout'), REQUEST_TIMEOUT_MS);
     const done = (status: number, body: string): void => {
+      clearTimeout(timer);
       session.destroy();
       resolve({ status, body });
     };

@@ -9,9 +9,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ROLLOUT_APPS, runRollout } from '../_helpers/rollout.js';
 
+/** A rollout takes seconds; one that hangs (it once did under heavy load) fails instead of holding CI. */
+const ROLLOUT_TIMEOUT_MS = 120_000;
+
 describe('rollout behind a readiness-following balancer', () => {
   for (const app of ROLLOUT_APPS) {
-    it(`${app}: SIGTERM to one instance drops no request, keeps /livez 200 during the delay and exits 0`, async () => {
+    it(`${app}: SIGTERM to one instance drops no request, keeps /livez 200 during the delay and exits 0`, { timeout: ROLLOUT_TIMEOUT_MS }, async () => {
       const result = await runRollout(app, { delayMs: 1000, timeoutMs: 5000 });
       const context = `${app}: ${result.requests} requests, reasons ${JSON.stringify(result.reasons)}\n${result.log}`;
       assert.ok(result.requests > 50, `too little load to prove anything: ${context}`);
@@ -35,14 +38,14 @@ describe('rollout behind a readiness-following balancer', () => {
     });
   }
 
-  it('control: without the delay (delayMs 0) the same balancer sees failed requests, so the scenario can fail', async () => {
+  it('control: without the delay (delayMs 0) the same balancer sees failed requests, so the scenario can fail', { timeout: ROLLOUT_TIMEOUT_MS }, async () => {
     // the balancer polls every 500 ms here: the window in which it still routes to the
     // stopped instance is long enough that a drop is certain, not a matter of luck
     const result = await runRollout('node-http', { delayMs: 0, timeoutMs: 5000, pollMs: 500, warmMs: 700 });
     assert.ok(result.failures > 0, `expected failures without the delay, got none in ${result.requests} requests`);
   });
 
-  it('control: without the websockets option the same clients are cut (abnormal closes), so the WebSocket scenario can fail', async () => {
+  it('control: without the websockets option the same clients are cut (abnormal closes), so the WebSocket scenario can fail', { timeout: ROLLOUT_TIMEOUT_MS }, async () => {
     const result = await runRollout('websockets', { delayMs: 500, timeoutMs: 5000, env: { WEBSOCKETS: 'off' } });
     assert.ok(result.sockets!.abnormal > 0, `expected abnormal closes without the option: ${JSON.stringify(result.sockets)}`);
   });
