@@ -14,14 +14,15 @@ function blockLoop(ms: number): void {
 }
 
 test('passes while the loop turns freely and reports the p99 delay in ms', async () => {
-  const check = eventLoopDelay({ maxMs: 200 });
+  // maxMs far above what a busy machine's scheduler adds, so that only a real stall fails it
+  const check = eventLoopDelay({ maxMs: 1000 });
   try {
     await sleep(300);
     const outcome = await runCheck(check);
     assert.equal(outcome.ok, true, outcome.reason);
     const value = outcome.value as { observedValue: number; observedUnit: string };
     assert.equal(value.observedUnit, 'ms');
-    assert.ok(value.observedValue >= 0 && value.observedValue < 200);
+    assert.ok(value.observedValue >= 0 && value.observedValue < 1000);
   } finally {
     check.close?.();
   }
@@ -44,7 +45,8 @@ test('fails after the loop was blocked, with the delay in the reason', async () 
 });
 
 test('forgets a stall after two windows', async () => {
-  const check = eventLoopDelay({ maxMs: 50, windowMs: 100 });
+  // the 300 ms stall is twice maxMs; the windows after it must pass on a loaded machine too
+  const check = eventLoopDelay({ maxMs: 150, windowMs: 100 });
   try {
     await sleep(30);
     blockLoop(300);
