@@ -3,8 +3,9 @@
  * module's `DEFAULTS`. This test keeps the two from drifting apart (lightship's lesson),
  * wherever in README.md or docs/ a default is stated: every `createProbes({ … })` options block
  * and every gracefulShutdown options table, and at least one of each states every default;
- * the background interval in docs/observability.md's options table; and the jobs' defaults in
- * docs/jobs.md (the `waitFor` and `withMigrationLock` signatures, the `ensureAdmin` table).
+ * the background interval and the metrics prefix in docs/observability.md's options table;
+ * and the jobs' defaults in docs/jobs.md (the `waitFor` and `withMigrationLock` signatures,
+ * the `ensureAdmin` table).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -13,6 +14,7 @@ import { DEFAULTS as SHUTDOWN } from '../../src/core/shutdown/options.js';
 import { DEFAULTS as ENSURE_ADMIN } from '../../src/jobs/admin/options.js';
 import { DEFAULTS as MIGRATION_LOCK } from '../../src/jobs/migration-lock/with-migration-lock.js';
 import { DEFAULTS as WAIT } from '../../src/jobs/wait/wait-for.js';
+import { DEFAULTS as PROMETHEUS } from '../../src/metrics/prometheus.js';
 import { docFiles } from '../_helpers/docs.js';
 
 const FILES = docFiles();
@@ -89,9 +91,12 @@ describe('defaults stated in README.md and docs/', () => {
     }
   });
 
-  it('state the background interval of DEFAULTS in the options table of docs/observability.md', () => {
-    const row = /^\| `createProbes` \| `intervalMs` \| `([^`]+)` \|/m.exec(page('docs/observability.md'));
+  it('state the background interval and the metrics prefix of DEFAULTS in the options table of docs/observability.md', () => {
+    const observability = page('docs/observability.md');
+    const row = /^\| `createProbes` \| `intervalMs` \| `([^`]+)` \|/m.exec(observability);
     assert.equal(numberOf(row?.[1]), PROBES.intervalMs);
+    const prometheus = /^\| `shipshape\/prometheus` \| `prometheusMetrics\([^`]*\)` \| [^|]*`'([^`']*)'` \|/m.exec(observability);
+    assert.equal(prometheus?.[1], PROMETHEUS.prefix, 'prometheusMetrics prefix');
   });
 
   it('state the defaults of the jobs in docs/jobs.md', () => {
