@@ -67,7 +67,10 @@ export function runtimeEnv(extra: Record<string, string> = {}): Record<string, s
 }
 
 export interface RuntimeApp {
+  /** `http://127.0.0.1:PORT` of the (first) server; `''` for an app without one. */
   readonly base: string;
+  /** Every server's, in the order the app printed them (`listening PORT PORT…`). */
+  readonly bases: readonly string[];
   readonly child: ChildProcess;
   /** The exit code (128 + n for a signal) once the process ends. */
   readonly exited: Promise<number>;
@@ -76,7 +79,7 @@ export interface RuntimeApp {
   kill(): Promise<void>;
 }
 
-/** Runs `test/_fixtures/runtimes/<script>` and waits for its `listening PORT` line (15 s at most). */
+/** Runs `test/_fixtures/runtimes/<script>` and waits for its `listening PORT…` line (`listening` alone: no server; 15 s at most). */
 export async function startRuntimeApp(runtime: Runtime, script: string, args: readonly string[] = [], env: Record<string, string> = {}): Promise<RuntimeApp> {
   const [command, ...rest] = commandLine(runtime, path.join(FIXTURES, script), args);
   const child = spawn(command!, rest, { cwd: ROOT, env: runtimeEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -90,21 +93,23 @@ export async function startRuntimeApp(runtime: Runtime, script: string, args: re
     }),
   );
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  let port: number | undefined;
+  let ports: string[] | undefined;
   for await (const line of readline.createInterface({ input: child.stdout! })) {
     output += `${line}\n`;
-    port = Number(/^listening (\d+)$/.exec(line)?.[1]) || undefined;
-    if (port) break;
+    ports = /^listening((?: \d+)*)$/.exec(line)?.[1]?.split(' ').slice(1);
+    if (ports) break;
   }
   clearTimeout(timer);
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  if (!port) {
+  if (!ports) {
     child.kill('SIGKILL');
     await exited;
     throw new Error(`${runtime.label} ${script} did not start:\n${output}`);
   }
+  const bases = ports.map((port) => `http://127.0.0.1:${port}`);
   return {
-    base: `http://127.0.0.1:${port}`,
+    base: bases[0] ?? '',
+    bases,
     child,
     exited,
     output: () => output,

@@ -112,6 +112,44 @@ for (const [name, runtime] of RUNTIMES) {
         }
       });
 
+      it('two servers on one timeline: controller.signal aborts when both stop accepting, an SSE stream ends itself on it and is waited for, exit 0', async (t) => {
+        const app = await start(t, { SERVERS: '2', DELAY_MS: '800', TIMEOUT_MS: '20000' });
+        if (!app) return;
+        const [first, second] = app.bases as [string, string];
+        const agents = [first, second].map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+        try {
+          // the stream says its last word 300 ms after the signal: the shutdown must wait for it
+          const events = await fetch(`${first}/events?linger=300`);
+          assert.equal(events.headers.get('content-type'), 'text/event-stream');
+          const inFlight = get(second, '/slow?ms=1500');
+          for (const [index, base] of [first, second].entries()) assert.equal((await get(base, '/app', agents[index])).status, 200);
+          const signalled = performance.now();
+          app.child.kill('SIGTERM');
+          await sleep(200);
+          // during delayMs both servers serve, readiness failing, with Connection: close
+          for (const [index, base] of [first, second].entries()) {
+            assert.deepEqual(await get(base, '/readyz', agents[index]), { status: 503, connection: 'close', body: '[+]db ok\n[-]shutdown failed: draining\nreadyz check failed\n' }, base);
+          }
+          assert.doesNotMatch(app.output(), /controller\.signal aborted/, 'the signal aborted during the delay');
+          let text = '';
+          const decoder = new TextDecoder();
+          for await (const chunk of events.body!) text += decoder.decode(chunk, { stream: true }); // throws if the stream is cut
+          const ended = performance.now() - signalled;
+          assert.ok(ended >= 800 + 300, `the stream ended ${Math.round(ended)} ms after SIGTERM, before delayMs and its last word`);
+          assert.ok(ended < 20_000, `the stream ended ${Math.round(ended)} ms after SIGTERM: at timeoutMs, not by itself`);
+          assert.match(text, /^(data: tick\n\n)+event: bye\ndata: shutting down\n\n$/);
+          // both stopped accepting together, and the request in flight on the second one finished
+          for (const base of [first, second]) await assert.rejects(get(base, '/app'), { code: 'ECONNREFUSED' }, base);
+          assert.deepEqual(pick(await inFlight), [200, 'slow']);
+          assert.equal(await app.exited, 0, app.output());
+          const label = name === 'bun' ? 'Bun server' : 'Deno server';
+          assert.match(app.output(), new RegExp(`shutdown: SIGTERM: readiness fails; ${label} and ${label} keep serving for 800 ms\n.*controller\\.signal aborted\n.*stopped accepting`));
+          assert.match(app.output(), /exit code 0/);
+        } finally {
+          for (const agent of agents) agent.destroy();
+        }
+      });
+
       it('WebSocket upgrades reach the handler, also while draining (a 101 is left alone)', async (t) => {
         const app = await start(t, { DELAY_MS: '3000' });
         if (!app) return;
@@ -142,15 +180,21 @@ for (const [name, runtime] of RUNTIMES) {
         assert.match(app.output(), /second signal SIGTERM: exiting now with 143/);
       });
 
-      it('a request that outlasts timeoutMs is ended and the process exits 1', async (t) => {
+      // Bun ends them with stop(true); Deno's server handle cannot (only the signal given to
+      // Deno.serve() can, and that is the app's), so there the exit of the process ends them
+      it(`a request and a stream that outlast timeoutMs are ended${name === 'deno' ? ' by the exit of the process' : ''}, exit 1`, async (t) => {
         const app = await start(t, { DELAY_MS: '0', TIMEOUT_MS: '500' });
         if (!app) return;
         const hanging = get(app.base, '/hang').then(() => 'answered', (error: NodeJS.ErrnoException) => error.code ?? error.message);
+        // a stream that says its last word a minute after the signal: far beyond timeoutMs
+        const events = await fetch(`${app.base}/events?linger=60000`);
+        const streamed = events.text().then(() => 'ended', () => 'cut');
         await sleep(200);
         app.child.kill('SIGTERM');
         assert.equal(await app.exited, 1, app.output());
-        assert.match(app.output(), /still open after 500 ms/);
+        assert.match(app.output(), new RegExp(`${name === 'bun' ? 'Bun' : 'Deno'} server still open after 500 ms: destroyed ${name === 'bun' ? 2 : 0} connection`));
         assert.equal(await hanging, 'ECONNRESET', 'the hanging request was cut, not answered');
+        assert.equal(await streamed, 'cut', 'the stream was cut, not ended');
       });
     });
   });

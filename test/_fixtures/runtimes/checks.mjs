@@ -31,6 +31,13 @@ const CHECKS = {
     closers.push(() => client.quit());
     return redis(client);
   },
+  'redis-node-redis': async () => {
+    const { createClient } = await import('redis');
+    const client = createClient({ url: REDIS_URL });
+    await client.connect();
+    closers.push(() => client.close?.() ?? client.quit());
+    return redis(client);
+  },
   'redis-url': () => redis(REDIS_URL),
   'memcached-url': () => memcached(MEMCACHED_SERVER),
   'sqlite-bun': async () => {
