@@ -1,8 +1,9 @@
 /**
  * SPEC §9 on real Bun and Deno: the checks that take the app's client (postgres.js and
  * Bun's own `sql`, ioredis and node-redis, `bun:sqlite` and `node:sqlite`), the URL checks
- * (their drivers load there), `http`, `tcp` and the process checks pass against the real
- * services (test/_fixtures/runtimes/checks.mjs). The CLI under each runtime: cli.test.ts.
+ * (the drivers pg, mysql2, amqplib, nats and mqtt load there; redis and memcached speak for
+ * themselves), `http`, `tcp` and the process checks pass against the real services
+ * (test/_fixtures/runtimes/checks.mjs). The CLI under each runtime: cli.test.ts.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { withProbes } from '../../src/adapters/node.js';
 import { createProbes } from '../../src/index.js';
 import { buildPackage } from '../_helpers/build.js';
 import { FIXTURES, findRuntime, requireRuntime, runToEnd, RUNTIME_NAMES, type Runtime, type RuntimeName } from '../_helpers/runtimes.js';
-import { requireService } from '../_helpers/services.js';
+import { AMQP_PORT, MQTT_PORT, NATS_PORT, requireService } from '../_helpers/services.js';
 
 const RUNTIMES = RUNTIME_NAMES.map((name) => [name, findRuntime(name)] as const);
 
@@ -30,9 +31,12 @@ const SERVICES: Record<string, readonly [string, number]> = {
   'redis-node-redis': ['redis', 6379],
   'redis-url': ['redis', 6379],
   'memcached-url': ['memcached', 11211],
+  'rabbitmq-url': ['rabbitmq', AMQP_PORT],
+  'nats-url': ['nats', NATS_PORT],
+  'mqtt-url': ['mosquitto', MQTT_PORT],
 };
 
-const COMMON = ['postgres-js', 'postgres-url', 'mysql-url', 'redis-ioredis', 'redis-node-redis', 'redis-url', 'memcached-url', 'sqlite-node', 'sqlite-path', 'http', 'tcp'];
+const COMMON = ['postgres-js', 'postgres-url', 'mysql-url', 'redis-ioredis', 'redis-node-redis', 'redis-url', 'memcached-url', 'rabbitmq-url', 'nats-url', 'mqtt-url', 'sqlite-node', 'sqlite-path', 'http', 'tcp'];
 const PROCESS = ['event-loop-delay', 'memory-heap', 'memory-rss', 'disk-space'];
 const OWN: Record<RuntimeName, string[]> = { bun: ['postgres-bun-sql', 'sqlite-bun'], deno: [] };
 
