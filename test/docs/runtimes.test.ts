@@ -4,7 +4,9 @@
  * runnable-any` under Node, Bun and Deno, importing the built package by its name (written to
  * .tmp/docs/ inside the repository, so `shipshape` resolves to dist/). Each must print
  * `listening on http://localhost:PORT` (PORT=0), answer /livez, /readyz and / ("hello"), and
- * exit 0 on SIGTERM.
+ * exit 0 on SIGTERM. Every run has a file of its own (`runtimes-LINE.RUNTIME.mjs`): the runs
+ * are concurrent, and a file rewritten for the next runtime while the last one is still
+ * reading it is how the runs of one block once broke each other.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -41,7 +43,7 @@ describe('docs/runtimes.md runnable examples', { concurrency: true }, () => {
         const runtime = name === 'node' ? undefined : findRuntime(name);
         if (name !== 'node' && !requireRuntime(t, name, runtime)) return;
         if (!(await servicesOf(t, block.code))) return;
-        const file = path.join(DIR, `runtimes-${block.line}.mjs`);
+        const file = path.join(DIR, `runtimes-${block.line}.${name}.mjs`);
         writeFileSync(file, block.code);
         await serveAndStop(runtime ? commandLine(runtime, file) : [process.execPath, file], runtime?.label ?? `Node ${process.versions.node}`);
       });
@@ -63,7 +65,8 @@ async function serveAndStop([command, ...args]: readonly string[], label: string
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  // start-up, the default delayMs of 5 s and the drain, on a loaded machine
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   try {
     let port: number | undefined;
     for await (const line of readline.createInterface({ input: child.stdout })) {

@@ -1,9 +1,9 @@
 /**
- * SPEC §9 on real Bun and Deno: an app importing the built package serves the probes with
- * shipshape/fetch's withProbes on Bun.serve() / Deno.serve() (a plain handler, and Hono's
- * app.fetch) and with shipshape/hono's middleware, passes its own requests through
- * untouched, and shuts down on SIGTERM and SIGINT with the timeline of SPEC §4
- * (test/_fixtures/runtimes/server.mjs).
+ * SPEC §9 on real Bun and Deno: an app importing the built package serves the probes on
+ * Bun.serve() / Deno.serve() with shipshape/fetch's withProbes (a plain handler, and Hono's
+ * app.fetch), with shipshape/hono's middleware and with the core's probes.fetch(), passes
+ * its own requests through untouched, and shuts down on SIGTERM and SIGINT with the
+ * timeline of SPEC §4, several servers and streams included (test/_fixtures/runtimes/server.mjs).
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -26,6 +26,7 @@ for (const [name, runtime] of RUNTIMES) {
       native: `${name === 'bun' ? 'Bun' : 'Deno'}.serve(withProbes(probes, handler))`,
       hono: 'withProbes(probes, app.fetch) of Hono',
       'hono-middleware': 'app.use(honoProbes(probes)) of shipshape/hono',
+      'probes-fetch': '(await probes.fetch(request)) ?? app(request) of the core',
     } as const;
     for (const [kind, title] of Object.entries(KINDS)) {
       describe(title, () => {
@@ -149,6 +150,27 @@ for (const [name, runtime] of RUNTIMES) {
           for (const agent of agents) agent.destroy();
         }
       });
+
+      for (const [kind, what] of [['hono-middleware', "shipshape/hono's middleware"], ['probes-fetch', 'probes.fetch(request)']] as const) {
+        it(`${what} adds no Connection: close while draining (only withProbes does): keep-alive clients stay until the stop`, async (t) => {
+          if (!requireRuntime(t, name, runtime)) return;
+          const app = await startRuntimeApp(runtime, 'server.mjs', [kind], { DELAY_MS: '1000' });
+          apps.push(app);
+          const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+          try {
+            assert.equal((await get(app.base, '/app', agent)).status, 200);
+            app.child.kill('SIGTERM');
+            await sleep(200);
+            const ready = await get(app.base, '/readyz', agent);
+            assert.deepEqual([ready.status, ready.body], [503, '[+]db ok\n[-]shutdown failed: draining\nreadyz check failed\n']);
+            assert.notEqual(ready.connection, 'close');
+            assert.notEqual((await get(app.base, '/app', agent)).connection, 'close');
+            assert.equal(await app.exited, 0, app.output());
+          } finally {
+            agent.destroy();
+          }
+        });
+      }
 
       it('WebSocket upgrades reach the handler, also while draining (a 101 is left alone)', async (t) => {
         const app = await start(t, { DELAY_MS: '3000' });

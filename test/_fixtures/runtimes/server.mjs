@@ -3,6 +3,7 @@
 //   native — Bun.serve() / Deno.serve() with a plain fetch handler behind withProbes
 //   hono   — withProbes(probes, app.fetch) of a Hono app on Bun.serve() / Deno.serve()
 //   hono-middleware — app.use(honoProbes(probes)) of shipshape/hono, app.fetch on the server
+//   probes-fetch — a plain fetch handler asking `await probes.fetch(request)` first (the core)
 // It imports the built package by its name, starts SERVERS servers (default 1) on one handler,
 // prints `listening PORT...` and hands them (one, or an array of two or more) to
 // gracefulShutdown (DELAY_MS, TIMEOUT_MS; phases logged on stderr as `log LEVEL message`).
@@ -75,6 +76,10 @@ if (kind.startsWith('hono')) {
   if (kind === 'hono-middleware') app.use((await import('shipshape/hono')).honoProbes(probes));
   app.all('*', (c) => route(c.req.raw, undefined, [c.req.raw, c.env]));
   fetch = kind === 'hono-middleware' ? app.fetch : withProbes(probes, app.fetch);
+} else if (kind === 'probes-fetch') {
+  fetch = async function fetch(request, ...rest) {
+    return (await probes.fetch(request)) ?? route(request, this, [request, ...rest]);
+  };
 } else {
   fetch = withProbes(probes, function fetch(request, ...rest) {
     return route(request, this, [request, ...rest]);
