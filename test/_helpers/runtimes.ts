@@ -120,11 +120,17 @@ export async function startRuntimeApp(runtime: Runtime, script: string, args: re
   };
 }
 
-/** Runs a command under the runtime to its end (killed after `timeoutMs`); stdout and stderr as text. */
-export function runToEnd(runtime: Runtime, script: string, args: readonly string[] = [], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/** Runs a command under the runtime to its end (in `cwd`, the repository by default; killed after `timeoutMs`); stdout and stderr as text. */
+export function runToEnd(
+  runtime: Runtime,
+  script: string,
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+  { timeoutMs = 30_000, cwd = ROOT }: { timeoutMs?: number; cwd?: string } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const [command, ...rest] = commandLine(runtime, script, args);
   return new Promise((resolve) => {
-    const child = spawn(command!, rest, { cwd: ROOT, env: runtimeEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command!, rest, { cwd, env: runtimeEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     let stdout = '';
     let stderr = '';

@@ -1,12 +1,13 @@
 /**
  * SPEC §9 on real Bun and Deno: the CLI (the built dist/cli/main.js) runs under `bun` and
- * `deno run -A`, as an exec probe does in an image with no `node`: `probe --url` against a
+ * `deno run -A`, as an exec probe does in an image with no `node`, also as the docs write it
+ * (`deno run -A npm:shipshape` in a project that installed it): `probe --url` against a
  * server, `probe --socket` against a worker serving `probes.listen({ socket })` under the same
  * runtime (test/_fixtures/runtimes/socket-worker.mjs), `wait4` and `wait4db` against the real
  * PostgreSQL, MariaDB and Redis; each with its exit codes 0, 1 and 2.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -60,6 +61,15 @@ for (const [name, runtime] of RUNTIMES) {
       const usage = await cli(rt, ['probe', '--bogus']);
       assert.equal(usage.status, 2);
       assert.match(usage.stderr, /unknown option --bogus/);
+    });
+
+    it(`runs as docs/runtimes.md writes it, in a project that installed shipshape: ${name === 'bun' ? 'bun node_modules/shipshape/dist/cli/main.js' : 'deno run -A npm:shipshape'} …`, async (t) => {
+      const rt = await ready(t);
+      if (!rt) return;
+      const project = installedProject();
+      const script = name === 'bun' ? 'node_modules/shipshape/dist/cli/main.js' : 'npm:shipshape';
+      const run = await runToEnd(rt, script, ['probe', '--ready', '--verbose', '--url', targetUrl], {}, { cwd: project });
+      assert.deepEqual([run.status, run.stdout, run.stderr], [0, '[+]db ok\nreadyz check passed\n', '']);
     });
 
     describe('probe --socket, a worker on the same runtime serving probes.listen({ socket })', () => {
@@ -134,6 +144,18 @@ for (const [name, runtime] of RUNTIMES) {
       assert.match(usage.stderr, /--timeout must be a number of seconds above 0/);
     });
   });
+}
+
+/** A project with shipshape installed (the built package copied into its node_modules), made once; its directory. */
+function installedProject(): string {
+  const project = path.join(dir, 'project');
+  if (existsSync(project)) return project;
+  const installed = path.join(project, 'node_modules/shipshape');
+  mkdirSync(installed, { recursive: true });
+  cpSync(path.join(ROOT, 'dist'), path.join(installed, 'dist'), { recursive: true });
+  cpSync(path.join(ROOT, 'package.json'), path.join(installed, 'package.json'));
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ private: true, dependencies: { shipshape: '*' } }));
+  return project;
 }
 
 /** A URL as the CLI prints it: credentials replaced by `***`. */

@@ -176,7 +176,7 @@ for (const [name, runtime] of RUNTIMES) {
         const app = await start(t, { DELAY_MS: '3000' });
         if (!app) return;
         const url = `${app.base.replace('http:', 'ws:')}/ws`;
-        const echo = (): ReturnType<typeof runToEnd> => runToEnd(runtime!, path.join(FIXTURES, 'ws-client.mjs'), [url], {}, 10_000);
+        const echo = (): ReturnType<typeof runToEnd> => runToEnd(runtime!, path.join(FIXTURES, 'ws-client.mjs'), [url], {}, { timeoutMs: 10_000 });
         assert.deepEqual(pick2(await echo()), [0, 'echo ping\n']);
         app.child.kill('SIGTERM');
         await sleep(200);
