@@ -120,6 +120,17 @@ export async function startRuntimeApp(runtime: Runtime, script: string, args: re
   };
 }
 
+/** Resolves once the app's output (stdout and stderr) matches `pattern`; rejects after `timeoutMs` or when the app exits first. */
+export async function outputMatches(app: RuntimeApp, pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!pattern.test(app.output())) {
+    if (app.child.exitCode !== null || app.child.signalCode !== null || performance.now() > deadline) {
+      throw new Error(`no output matching ${pattern} ${performance.now() > deadline ? `within ${timeoutMs} ms` : 'before the app exited'}:\n${app.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Runs a command under the runtime to its end (in `cwd`, the repository by default; killed after `timeoutMs`); stdout and stderr as text. */
 export function runToEnd(
   runtime: Runtime,

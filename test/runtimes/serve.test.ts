@@ -10,8 +10,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { buildPackage } from '../_helpers/build.js';
-import { FIXTURES, findRuntime, requireRuntime, runToEnd, RUNTIME_NAMES, startRuntimeApp, type RuntimeApp } from '../_helpers/runtimes.js';
-import { get, sleep } from '../_helpers/shutdown.js';
+import { FIXTURES, findRuntime, outputMatches, requireRuntime, runToEnd, RUNTIME_NAMES, startRuntimeApp, type RuntimeApp } from '../_helpers/runtimes.js';
+import { get } from '../_helpers/shutdown.js';
 
 const RUNTIMES = RUNTIME_NAMES.map((name) => [name, findRuntime(name)] as const);
 
@@ -84,17 +84,17 @@ for (const [name, runtime] of RUNTIMES) {
       });
 
       it('SIGTERM: readiness fails, every response says Connection: close, the request in flight finishes, exit 0', async (t) => {
-        const app = await start(t, { DELAY_MS: '600', TIMEOUT_MS: '10000' });
+        const app = await start(t, { DELAY_MS: '1500', TIMEOUT_MS: '10000' });
         if (!app) return;
         const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
         try {
           const before = await get(app.base, '/app', agent);
           assert.equal(before.status, 200);
           assert.notEqual(before.connection, 'close', 'no Connection: close before the signal');
-          const inFlight = get(app.base, '/slow?ms=2500');
-          await sleep(200);
+          const inFlight = get(app.base, '/slow?ms=3500');
+          await outputMatches(app, /request \/slow/);
           app.child.kill('SIGTERM');
-          await sleep(200);
+          await outputMatches(app, /readiness fails/);
           // during delayMs: still serving, readiness failing, liveness passing, all with Connection: close
           // (to a keep-alive client: one that asks for close itself gets it from Deno's hyper anyway)
           const ready = await get(app.base, '/readyz', agent);
@@ -102,11 +102,11 @@ for (const [name, runtime] of RUNTIMES) {
           assert.deepEqual(await get(app.base, '/livez', agent), { status: 200, connection: 'close', body: 'ok' });
           assert.deepEqual(await get(app.base, '/app', agent), { status: 200, connection: 'close', body: 'app' });
           // after delayMs: no new connection is accepted while the request in flight goes on
-          await sleep(900);
+          await outputMatches(app, /stopped accepting/);
           await assert.rejects(get(app.base, '/app'), { code: 'ECONNREFUSED' });
           assert.deepEqual(pick(await inFlight), [200, 'slow']);
           assert.equal(await app.exited, 0, app.output());
-          assert.match(app.output(), new RegExp(`log info shutdown: SIGTERM: readiness fails; ${name === 'bun' ? 'Bun' : 'Deno'} server keeps serving for 600 ms`));
+          assert.match(app.output(), new RegExp(`log info shutdown: SIGTERM: readiness fails; ${name === 'bun' ? 'Bun' : 'Deno'} server keeps serving for 1500 ms`));
           assert.match(app.output(), /exit code 0/);
         } finally {
           agent.destroy();
@@ -114,7 +114,7 @@ for (const [name, runtime] of RUNTIMES) {
       });
 
       it('two servers on one timeline: controller.signal aborts when both stop accepting, an SSE stream ends itself on it and is waited for, exit 0', async (t) => {
-        const app = await start(t, { SERVERS: '2', DELAY_MS: '800', TIMEOUT_MS: '20000' });
+        const app = await start(t, { SERVERS: '2', DELAY_MS: '1500', TIMEOUT_MS: '20000' });
         if (!app) return;
         const [first, second] = app.bases as [string, string];
         const agents = [first, second].map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
@@ -122,11 +122,12 @@ for (const [name, runtime] of RUNTIMES) {
           // the stream says its last word 300 ms after the signal: the shutdown must wait for it
           const events = await fetch(`${first}/events?linger=300`);
           assert.equal(events.headers.get('content-type'), 'text/event-stream');
-          const inFlight = get(second, '/slow?ms=1500');
+          const inFlight = get(second, '/slow?ms=3000');
           for (const [index, base] of [first, second].entries()) assert.equal((await get(base, '/app', agents[index])).status, 200);
+          await outputMatches(app, /request \/slow/);
           const signalled = performance.now();
           app.child.kill('SIGTERM');
-          await sleep(200);
+          await outputMatches(app, /readiness fails/);
           // during delayMs both servers serve, readiness failing, with Connection: close
           for (const [index, base] of [first, second].entries()) {
             assert.deepEqual(await get(base, '/readyz', agents[index]), { status: 503, connection: 'close', body: '[+]db ok\n[-]shutdown failed: draining\nreadyz check failed\n' }, base);
@@ -136,7 +137,7 @@ for (const [name, runtime] of RUNTIMES) {
           const decoder = new TextDecoder();
           for await (const chunk of events.body!) text += decoder.decode(chunk, { stream: true }); // throws if the stream is cut
           const ended = performance.now() - signalled;
-          assert.ok(ended >= 800 + 300, `the stream ended ${Math.round(ended)} ms after SIGTERM, before delayMs and its last word`);
+          assert.ok(ended >= 1500 + 300, `the stream ended ${Math.round(ended)} ms after SIGTERM, before delayMs and its last word`);
           assert.ok(ended < 20_000, `the stream ended ${Math.round(ended)} ms after SIGTERM: at timeoutMs, not by itself`);
           assert.match(text, /^(data: tick\n\n)+event: bye\ndata: shutting down\n\n$/);
           // both stopped accepting together, and the request in flight on the second one finished
@@ -144,7 +145,7 @@ for (const [name, runtime] of RUNTIMES) {
           assert.deepEqual(pick(await inFlight), [200, 'slow']);
           assert.equal(await app.exited, 0, app.output());
           const label = name === 'bun' ? 'Bun server' : 'Deno server';
-          assert.match(app.output(), new RegExp(`shutdown: SIGTERM: readiness fails; ${label} and ${label} keep serving for 800 ms\n.*controller\\.signal aborted\n.*stopped accepting`));
+          assert.match(app.output(), new RegExp(`shutdown: SIGTERM: readiness fails; ${label} and ${label} keep serving for 1500 ms\n.*controller\\.signal aborted\n.*stopped accepting`));
           assert.match(app.output(), /exit code 0/);
         } finally {
           for (const agent of agents) agent.destroy();
@@ -160,7 +161,7 @@ for (const [name, runtime] of RUNTIMES) {
           try {
             assert.equal((await get(app.base, '/app', agent)).status, 200);
             app.child.kill('SIGTERM');
-            await sleep(200);
+            await outputMatches(app, /readiness fails/);
             const ready = await get(app.base, '/readyz', agent);
             assert.deepEqual([ready.status, ready.body], [503, '[+]db ok\n[-]shutdown failed: draining\nreadyz check failed\n']);
             assert.notEqual(ready.connection, 'close');
@@ -179,7 +180,7 @@ for (const [name, runtime] of RUNTIMES) {
         const echo = (): ReturnType<typeof runToEnd> => runToEnd(runtime!, path.join(FIXTURES, 'ws-client.mjs'), [url], {}, { timeoutMs: 10_000 });
         assert.deepEqual(pick2(await echo()), [0, 'echo ping\n']);
         app.child.kill('SIGTERM');
-        await sleep(200);
+        await outputMatches(app, /readiness fails/);
         assert.deepEqual(pick2(await echo()), [0, 'echo ping\n']);
         assert.equal(await app.exited, 0, app.output());
       });
@@ -196,7 +197,7 @@ for (const [name, runtime] of RUNTIMES) {
         const app = await start(t, { DELAY_MS: '10000' });
         if (!app) return;
         app.child.kill('SIGTERM');
-        await sleep(300);
+        await outputMatches(app, /readiness fails/);
         app.child.kill('SIGTERM');
         assert.equal(await app.exited, 143, app.output());
         assert.match(app.output(), /second signal SIGTERM: exiting now with 143/);
@@ -211,7 +212,7 @@ for (const [name, runtime] of RUNTIMES) {
         // a stream that says its last word a minute after the signal: far beyond timeoutMs
         const events = await fetch(`${app.base}/events?linger=60000`);
         const streamed = events.text().then(() => 'ended', () => 'cut');
-        await sleep(200);
+        await outputMatches(app, /request \/hang/);
         app.child.kill('SIGTERM');
         assert.equal(await app.exited, 1, app.output());
         assert.match(app.output(), new RegExp(`${name === 'bun' ? 'Bun' : 'Deno'} server still open after 500 ms: destroyed ${name === 'bun' ? 2 : 0} connection`));

@@ -30,6 +30,7 @@ function describeCall(self, args) {
 
 async function route(request, self, args) {
   const url = new URL(request.url);
+  if (['/slow', '/hang', '/events'].includes(url.pathname)) console.error(`request ${url.pathname}`); // arrived: tests wait for it
   if (url.pathname === '/args') return Response.json(describeCall(self, args));
   if (url.pathname === '/readyz' && request.method === 'POST') return new Response('app readyz', { status: 201 });
   if (url.pathname === '/slow') {
