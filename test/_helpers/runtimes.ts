@@ -67,7 +67,10 @@ export function runtimeEnv(extra: Record<string, string> = {}): Record<string, s
 }
 
 export interface RuntimeApp {
+  /** `http://127.0.0.1:PORT` of the (first) server; `''` for an app without one. */
   readonly base: string;
+  /** Every server's, in the order the app printed them (`listening PORT PORT…`). */
+  readonly bases: readonly string[];
   readonly child: ChildProcess;
   /** The exit code (128 + n for a signal) once the process ends. */
   readonly exited: Promise<number>;
@@ -76,7 +79,7 @@ export interface RuntimeApp {
   kill(): Promise<void>;
 }
 
-/** Runs `test/_fixtures/runtimes/<script>` and waits for its `listening PORT` line (15 s at most). */
+/** Runs `test/_fixtures/runtimes/<script>` and waits for its `listening PORT…` line (`listening` alone: no server; 15 s at most). */
 export async function startRuntimeApp(runtime: Runtime, script: string, args: readonly string[] = [], env: Record<string, string> = {}): Promise<RuntimeApp> {
   const [command, ...rest] = commandLine(runtime, path.join(FIXTURES, script), args);
   const child = spawn(command!, rest, { cwd: ROOT, env: runtimeEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -90,21 +93,23 @@ export async function startRuntimeApp(runtime: Runtime, script: string, args: re
     }),
   );
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  let port: number | undefined;
+  let ports: string[] | undefined;
   for await (const line of readline.createInterface({ input: child.stdout! })) {
     output += `${line}\n`;
-    port = Number(/^listening (\d+)$/.exec(line)?.[1]) || undefined;
-    if (port) break;
+    ports = /^listening((?: \d+)*)$/.exec(line)?.[1]?.split(' ').slice(1);
+    if (ports) break;
   }
   clearTimeout(timer);
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  if (!port) {
+  if (!ports) {
     child.kill('SIGKILL');
     await exited;
     throw new Error(`${runtime.label} ${script} did not start:\n${output}`);
   }
+  const bases = ports.map((port) => `http://127.0.0.1:${port}`);
   return {
-    base: `http://127.0.0.1:${port}`,
+    base: bases[0] ?? '',
+    bases,
     child,
     exited,
     output: () => output,
@@ -115,11 +120,28 @@ export async function startRuntimeApp(runtime: Runtime, script: string, args: re
   };
 }
 
-/** Runs a command under the runtime to its end (killed after `timeoutMs`); stdout and stderr as text. */
-export function runToEnd(runtime: Runtime, script: string, args: readonly string[] = [], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/** Resolves once the app's output (stdout and stderr) matches `pattern`; rejects after `timeoutMs` or when the app exits first. */
+export async function outputMatches(app: RuntimeApp, pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!pattern.test(app.output())) {
+    if (app.child.exitCode !== null || app.child.signalCode !== null || performance.now() > deadline) {
+      throw new Error(`no output matching ${pattern} ${performance.now() > deadline ? `within ${timeoutMs} ms` : 'before the app exited'}:\n${app.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Runs a command under the runtime to its end (in `cwd`, the repository by default; killed after `timeoutMs`); stdout and stderr as text. */
+export function runToEnd(
+  runtime: Runtime,
+  script: string,
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+  { timeoutMs = 30_000, cwd = ROOT }: { timeoutMs?: number; cwd?: string } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const [command, ...rest] = commandLine(runtime, script, args);
   return new Promise((resolve) => {
-    const child = spawn(command!, rest, { cwd: ROOT, env: runtimeEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command!, rest, { cwd, env: runtimeEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     let stdout = '';
     let stderr = '';

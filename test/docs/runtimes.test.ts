@@ -3,8 +3,11 @@
  * fenced `js runnable-bun` runs under Bun, `js runnable-deno` under Deno, and `js
  * runnable-any` under Node, Bun and Deno, importing the built package by its name (written to
  * .tmp/docs/ inside the repository, so `shipshape` resolves to dist/). Each must print
- * `listening on http://localhost:PORT` (PORT=0), answer /livez, /readyz and / ("hello"), and
- * exit 0 on SIGTERM.
+ * `listening on http://localhost:PORT` (PORT=0, ADMIN_PORT=0), answer /livez, /readyz and /
+ * ("hello"), and exit 0 on SIGTERM; one that serves /events streams until the signal and ends
+ * its stream cleanly with `event: bye` before it exits. Every run has a file of its own (`runtimes-LINE.RUNTIME.mjs`): the runs
+ * are concurrent, and a file rewritten for the next runtime while the last one is still
+ * reading it is how the runs of one block once broke each other.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -31,8 +34,8 @@ describe('docs/runtimes.md runnable examples', { concurrency: true }, () => {
     buildPackage(['index.js', 'adapters/fetch.js']);
   });
 
-  it('has one for Bun, one for Deno and one for any runtime', () => {
-    assert.deepEqual(BLOCKS.map((block) => block.on), ['bun', 'deno', 'any']);
+  it('has two for Bun (the second with two servers and a stream), one for Deno and one for any runtime', () => {
+    assert.deepEqual(BLOCKS.map((block) => block.on), ['bun', 'bun', 'deno', 'any']);
   });
 
   for (const block of BLOCKS) {
@@ -41,9 +44,10 @@ describe('docs/runtimes.md runnable examples', { concurrency: true }, () => {
         const runtime = name === 'node' ? undefined : findRuntime(name);
         if (name !== 'node' && !requireRuntime(t, name, runtime)) return;
         if (!(await servicesOf(t, block.code))) return;
-        const file = path.join(DIR, `runtimes-${block.line}.mjs`);
+        const file = path.join(DIR, `runtimes-${block.line}.${name}.mjs`);
         writeFileSync(file, block.code);
-        await serveAndStop(runtime ? commandLine(runtime, file) : [process.execPath, file], runtime?.label ?? `Node ${process.versions.node}`);
+        const label = runtime?.label ?? `Node ${process.versions.node}`;
+        await serveAndStop(runtime ? commandLine(runtime, file) : [process.execPath, file], label, block.code.includes("'/events'"));
       });
     }
   }
@@ -57,13 +61,14 @@ async function servicesOf(t: TestContext, code: string): Promise<boolean> {
   return true;
 }
 
-async function serveAndStop([command, ...args]: readonly string[], label: string): Promise<void> {
-  const env = runtimeEnv({ PORT: '0', DATABASE_URL: POSTGRES_URL, REDIS_URL });
+async function serveAndStop([command, ...args]: readonly string[], label: string, streams: boolean): Promise<void> {
+  const env = runtimeEnv({ PORT: '0', ADMIN_PORT: '0', DATABASE_URL: POSTGRES_URL, REDIS_URL });
   const child = spawn(command!, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  // start-up, the default delayMs of 5 s and the drain, on a loaded machine
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   try {
     let port: number | undefined;
     for await (const line of readline.createInterface({ input: child.stdout })) {
@@ -76,7 +81,9 @@ async function serveAndStop([command, ...args]: readonly string[], label: string
       const response = await fetch(base + route);
       assert.deepEqual([response.status, await response.text()], [200, body], `${label} ${route}:\n${stderr}`);
     }
+    const events = streams ? await fetch(`${base}/events`) : undefined;
     child.kill('SIGTERM');
+    if (events) assert.match(await events.text(), /\n\nevent: bye\ndata: shutting down\n\n$/, `${label} /events:\n${stderr}`); // rejects if cut
     assert.equal(await exited, 0, `${label} exit on SIGTERM:\n${stderr}`);
   } finally {
     clearTimeout(killer);

@@ -1,17 +1,17 @@
 /**
- * SPEC §9 on real Bun and Deno: an app importing the built package serves the probes with
- * shipshape/fetch's withProbes on Bun.serve() / Deno.serve() (a plain handler, and Hono's
- * app.fetch) and with shipshape/hono's middleware, passes its own requests through
- * untouched, and shuts down on SIGTERM and SIGINT with the timeline of SPEC §4
- * (test/_fixtures/runtimes/server.mjs).
+ * SPEC §9 on real Bun and Deno: an app importing the built package serves the probes on
+ * Bun.serve() / Deno.serve() with shipshape/fetch's withProbes (a plain handler, and Hono's
+ * app.fetch), with shipshape/hono's middleware and with the core's probes.fetch(), passes
+ * its own requests through untouched, and shuts down on SIGTERM and SIGINT with the
+ * timeline of SPEC §4, several servers and streams included (test/_fixtures/runtimes/server.mjs).
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { buildPackage } from '../_helpers/build.js';
-import { FIXTURES, findRuntime, requireRuntime, runToEnd, RUNTIME_NAMES, startRuntimeApp, type RuntimeApp } from '../_helpers/runtimes.js';
-import { get, sleep } from '../_helpers/shutdown.js';
+import { FIXTURES, findRuntime, outputMatches, requireRuntime, runToEnd, RUNTIME_NAMES, startRuntimeApp, type RuntimeApp } from '../_helpers/runtimes.js';
+import { get } from '../_helpers/shutdown.js';
 
 const RUNTIMES = RUNTIME_NAMES.map((name) => [name, findRuntime(name)] as const);
 
@@ -26,6 +26,7 @@ for (const [name, runtime] of RUNTIMES) {
       native: `${name === 'bun' ? 'Bun' : 'Deno'}.serve(withProbes(probes, handler))`,
       hono: 'withProbes(probes, app.fetch) of Hono',
       'hono-middleware': 'app.use(honoProbes(probes)) of shipshape/hono',
+      'probes-fetch': '(await probes.fetch(request)) ?? app(request) of the core',
     } as const;
     for (const [kind, title] of Object.entries(KINDS)) {
       describe(title, () => {
@@ -83,17 +84,17 @@ for (const [name, runtime] of RUNTIMES) {
       });
 
       it('SIGTERM: readiness fails, every response says Connection: close, the request in flight finishes, exit 0', async (t) => {
-        const app = await start(t, { DELAY_MS: '600', TIMEOUT_MS: '10000' });
+        const app = await start(t, { DELAY_MS: '1500', TIMEOUT_MS: '10000' });
         if (!app) return;
         const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
         try {
           const before = await get(app.base, '/app', agent);
           assert.equal(before.status, 200);
           assert.notEqual(before.connection, 'close', 'no Connection: close before the signal');
-          const inFlight = get(app.base, '/slow?ms=2500');
-          await sleep(200);
+          const inFlight = get(app.base, '/slow?ms=3500');
+          await outputMatches(app, /request \/slow/);
           app.child.kill('SIGTERM');
-          await sleep(200);
+          await outputMatches(app, /readiness fails/);
           // during delayMs: still serving, readiness failing, liveness passing, all with Connection: close
           // (to a keep-alive client: one that asks for close itself gets it from Deno's hyper anyway)
           const ready = await get(app.base, '/readyz', agent);
@@ -101,25 +102,85 @@ for (const [name, runtime] of RUNTIMES) {
           assert.deepEqual(await get(app.base, '/livez', agent), { status: 200, connection: 'close', body: 'ok' });
           assert.deepEqual(await get(app.base, '/app', agent), { status: 200, connection: 'close', body: 'app' });
           // after delayMs: no new connection is accepted while the request in flight goes on
-          await sleep(900);
+          await outputMatches(app, /stopped accepting/);
           await assert.rejects(get(app.base, '/app'), { code: 'ECONNREFUSED' });
           assert.deepEqual(pick(await inFlight), [200, 'slow']);
           assert.equal(await app.exited, 0, app.output());
-          assert.match(app.output(), new RegExp(`log info shutdown: SIGTERM: readiness fails; ${name === 'bun' ? 'Bun' : 'Deno'} server keeps serving for 600 ms`));
+          assert.match(app.output(), new RegExp(`log info shutdown: SIGTERM: readiness fails; ${name === 'bun' ? 'Bun' : 'Deno'} server keeps serving for 1500 ms`));
           assert.match(app.output(), /exit code 0/);
         } finally {
           agent.destroy();
         }
       });
 
+      it('two servers on one timeline: controller.signal aborts when both stop accepting, an SSE stream ends itself on it and is waited for, exit 0', async (t) => {
+        const app = await start(t, { SERVERS: '2', DELAY_MS: '1500', TIMEOUT_MS: '20000' });
+        if (!app) return;
+        const [first, second] = app.bases as [string, string];
+        const agents = [first, second].map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+        try {
+          // the stream says its last word 300 ms after the signal: the shutdown must wait for it
+          const events = await fetch(`${first}/events?linger=300`);
+          assert.equal(events.headers.get('content-type'), 'text/event-stream');
+          const inFlight = get(second, '/slow?ms=3000');
+          for (const [index, base] of [first, second].entries()) assert.equal((await get(base, '/app', agents[index])).status, 200);
+          await outputMatches(app, /request \/slow/);
+          const signalled = performance.now();
+          app.child.kill('SIGTERM');
+          await outputMatches(app, /readiness fails/);
+          // during delayMs both servers serve, readiness failing, with Connection: close
+          for (const [index, base] of [first, second].entries()) {
+            assert.deepEqual(await get(base, '/readyz', agents[index]), { status: 503, connection: 'close', body: '[+]db ok\n[-]shutdown failed: draining\nreadyz check failed\n' }, base);
+          }
+          assert.doesNotMatch(app.output(), /controller\.signal aborted/, 'the signal aborted during the delay');
+          let text = '';
+          const decoder = new TextDecoder();
+          for await (const chunk of events.body!) text += decoder.decode(chunk, { stream: true }); // throws if the stream is cut
+          const ended = performance.now() - signalled;
+          assert.ok(ended >= 1500 + 300, `the stream ended ${Math.round(ended)} ms after SIGTERM, before delayMs and its last word`);
+          assert.ok(ended < 20_000, `the stream ended ${Math.round(ended)} ms after SIGTERM: at timeoutMs, not by itself`);
+          assert.match(text, /^(data: tick\n\n)+event: bye\ndata: shutting down\n\n$/);
+          // both stopped accepting together, and the request in flight on the second one finished
+          for (const base of [first, second]) await assert.rejects(get(base, '/app'), { code: 'ECONNREFUSED' }, base);
+          assert.deepEqual(pick(await inFlight), [200, 'slow']);
+          assert.equal(await app.exited, 0, app.output());
+          const label = name === 'bun' ? 'Bun server' : 'Deno server';
+          assert.match(app.output(), new RegExp(`shutdown: SIGTERM: readiness fails; ${label} and ${label} keep serving for 1500 ms\n.*controller\\.signal aborted\n.*stopped accepting`));
+          assert.match(app.output(), /exit code 0/);
+        } finally {
+          for (const agent of agents) agent.destroy();
+        }
+      });
+
+      for (const [kind, what] of [['hono-middleware', "shipshape/hono's middleware"], ['probes-fetch', 'probes.fetch(request)']] as const) {
+        it(`${what} adds no Connection: close while draining (only withProbes does): keep-alive clients stay until the stop`, async (t) => {
+          if (!requireRuntime(t, name, runtime)) return;
+          const app = await startRuntimeApp(runtime, 'server.mjs', [kind], { DELAY_MS: '1000' });
+          apps.push(app);
+          const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+          try {
+            assert.equal((await get(app.base, '/app', agent)).status, 200);
+            app.child.kill('SIGTERM');
+            await outputMatches(app, /readiness fails/);
+            const ready = await get(app.base, '/readyz', agent);
+            assert.deepEqual([ready.status, ready.body], [503, '[+]db ok\n[-]shutdown failed: draining\nreadyz check failed\n']);
+            assert.notEqual(ready.connection, 'close');
+            assert.notEqual((await get(app.base, '/app', agent)).connection, 'close');
+            assert.equal(await app.exited, 0, app.output());
+          } finally {
+            agent.destroy();
+          }
+        });
+      }
+
       it('WebSocket upgrades reach the handler, also while draining (a 101 is left alone)', async (t) => {
         const app = await start(t, { DELAY_MS: '3000' });
         if (!app) return;
         const url = `${app.base.replace('http:', 'ws:')}/ws`;
-        const echo = (): ReturnType<typeof runToEnd> => runToEnd(runtime!, path.join(FIXTURES, 'ws-client.mjs'), [url], {}, 10_000);
+        const echo = (): ReturnType<typeof runToEnd> => runToEnd(runtime!, path.join(FIXTURES, 'ws-client.mjs'), [url], {}, { timeoutMs: 10_000 });
         assert.deepEqual(pick2(await echo()), [0, 'echo ping\n']);
         app.child.kill('SIGTERM');
-        await sleep(200);
+        await outputMatches(app, /readiness fails/);
         assert.deepEqual(pick2(await echo()), [0, 'echo ping\n']);
         assert.equal(await app.exited, 0, app.output());
       });
@@ -136,21 +197,27 @@ for (const [name, runtime] of RUNTIMES) {
         const app = await start(t, { DELAY_MS: '10000' });
         if (!app) return;
         app.child.kill('SIGTERM');
-        await sleep(300);
+        await outputMatches(app, /readiness fails/);
         app.child.kill('SIGTERM');
         assert.equal(await app.exited, 143, app.output());
         assert.match(app.output(), /second signal SIGTERM: exiting now with 143/);
       });
 
-      it('a request that outlasts timeoutMs is ended and the process exits 1', async (t) => {
+      // Bun ends them with stop(true); Deno's server handle cannot (only the signal given to
+      // Deno.serve() can, and that is the app's), so there the exit of the process ends them
+      it(`a request and a stream that outlast timeoutMs are ended${name === 'deno' ? ' by the exit of the process' : ''}, exit 1`, async (t) => {
         const app = await start(t, { DELAY_MS: '0', TIMEOUT_MS: '500' });
         if (!app) return;
         const hanging = get(app.base, '/hang').then(() => 'answered', (error: NodeJS.ErrnoException) => error.code ?? error.message);
-        await sleep(200);
+        // a stream that says its last word a minute after the signal: far beyond timeoutMs
+        const events = await fetch(`${app.base}/events?linger=60000`);
+        const streamed = events.text().then(() => 'ended', () => 'cut');
+        await outputMatches(app, /request \/hang/);
         app.child.kill('SIGTERM');
         assert.equal(await app.exited, 1, app.output());
-        assert.match(app.output(), /still open after 500 ms/);
+        assert.match(app.output(), new RegExp(`${name === 'bun' ? 'Bun' : 'Deno'} server still open after 500 ms: destroyed ${name === 'bun' ? 2 : 0} connection`));
         assert.equal(await hanging, 'ECONNRESET', 'the hanging request was cut, not answered');
+        assert.equal(await streamed, 'cut', 'the stream was cut, not ended');
       });
     });
   });

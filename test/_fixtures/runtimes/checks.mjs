@@ -2,12 +2,15 @@
 // `bun checks.mjs NAME...` / `deno run -A checks.mjs NAME...`, each NAME one of CHECKS
 // below (the app's own clients and the URL forms, whose drivers load here). The services'
 // addresses come from the same variables as the Node tests' (test/_helpers/services.ts).
-import { createProbes, diskSpace, eventLoopDelay, http, memcached, memoryHeap, memoryRss, mysql, postgres, redis, sqlite, tcp } from 'shipshape';
+import { createProbes, diskSpace, eventLoopDelay, http, memcached, memoryHeap, memoryRss, mqtt, mysql, nats, postgres, rabbitmq, redis, sqlite, tcp } from 'shipshape';
 
 const POSTGRES_URL = process.env.SHIPSHAPE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MYSQL_URL = process.env.SHIPSHAPE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const REDIS_URL = process.env.SHIPSHAPE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MEMCACHED_SERVER = process.env.SHIPSHAPE_TEST_MEMCACHED ?? '127.0.0.1:11211';
+const AMQP_URL = process.env.SHIPSHAPE_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const NATS_URL = process.env.SHIPSHAPE_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const MQTT_URL = process.env.SHIPSHAPE_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 
 const closers = [];
 const CHECKS = {
@@ -31,8 +34,18 @@ const CHECKS = {
     closers.push(() => client.quit());
     return redis(client);
   },
+  'redis-node-redis': async () => {
+    const { createClient } = await import('redis');
+    const client = createClient({ url: REDIS_URL });
+    await client.connect();
+    closers.push(() => client.close?.() ?? client.quit());
+    return redis(client);
+  },
   'redis-url': () => redis(REDIS_URL),
   'memcached-url': () => memcached(MEMCACHED_SERVER),
+  'rabbitmq-url': () => rabbitmq(AMQP_URL),
+  'nats-url': () => nats(NATS_URL),
+  'mqtt-url': () => mqtt(MQTT_URL),
   'sqlite-bun': async () => {
     const { Database } = await import('bun:sqlite');
     const db = new Database(':memory:');
