@@ -27,7 +27,7 @@ Targets:
   mqtt://[user:password@]host[:port]  mqtts://…                      a QoS 1 publish is acknowledged
   tcp://host:port                                                    a connection opens
   http://…  https://…                                                GET answers 2xx or 3xx
-  localhost is tried as 127.0.0.1 and ::1 (except over TLS)
+  localhost is tried as 127.0.0.1 and ::1 (except over TLS and in a list of NATS servers)
 
 Options:
   --timeout SEC    give up after this long (default ${DEFAULTS.timeout})

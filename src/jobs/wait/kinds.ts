@@ -87,8 +87,8 @@ function afterLoading(load: () => Promise<unknown>, check: (url: string) => Chec
 
 /**
  * `amqp://[user:password@]host[:port][/vhost]`, checked by `rabbitmq(url)`. The vhost is one
- * path segment, as the AMQP URI spec has it: `amqp://host/a/b` is refused (the vhost `a/b`
- * is written `%2F`-encoded, `amqp://host/a%2Fb`); no path, or `/`, is the vhost `/`.
+ * path segment, as the AMQP URI spec has it: `amqp://host/a/b` is refused (a `/` in a vhost
+ * is written `%2F`: `amqp://host/a%2Fb`); no path, or `/` alone, is the vhost `/`.
  */
 function amqpTarget(text: string, scheme: string, where: string): WaitTarget {
   const form = '//host[:port][/vhost]';
