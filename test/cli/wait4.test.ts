@@ -209,7 +209,8 @@ describe('wait4 with message brokers', () => {
     const refused = await refusedPort();
     const targets = [`amqp://guest:guest@127.0.0.1:${refused}`, `nats://127.0.0.1:${refused}`, `mqtt://127.0.0.1:${refused}`, `mqtts://localhost:${refused}`];
     const started = Date.now();
-    const run = await shipshape(['wait4', ...targets, '--timeout', '1', '--interval', '0.2', '--stable', '0.4']);
+    // 3 s: a fresh process's first MQTT connection loads more of MQTT.js (its `ws` transport)
+    const run = await shipshape(['wait4', ...targets, '--timeout', '3', '--interval', '0.2', '--stable', '0.4']);
     assert.equal(run.status, 1, run.stderr);
     assert.deepEqual(
       notReady(run.stdout).map((line) => [line.target, line.cause]),
@@ -228,7 +229,7 @@ describe('wait4 with message brokers', () => {
     const secret = `amqp-${process.pid}-s3cret`;
     const { host } = new URL(AMQP_URL);
     const vhost = `${AMQP_URL}/shipshape-no-such-vhost`;
-    const run = await shipshape(['wait4', `amqp://guest:${secret}@${host}`, vhost, '--timeout', '1.5', '--interval', '0.2', '--stable', '0.4']);
+    const run = await shipshape(['wait4', `amqp://guest:${secret}@${host}`, vhost, '--timeout', '4', '--interval', '0.2', '--stable', '0.4']);
     assert.equal(run.status, 1, run.stderr);
     assert.deepEqual(
       notReady(run.stdout).map((line) => [line.target, line.cause]),
