@@ -79,5 +79,8 @@ export function amqpReason(error: unknown): string | undefined {
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
   const wrapped = /^(?:Channel|Connection) closed \((?:Error: )?(.*)\)$/s.exec(message);
   if (wrapped) return wrapped[1] === 'by client' ? 'connection closed by the app' : wrapped[1];
+  // a refused login: `Handshake terminated by server: 403 (ACCESS-REFUSED) with message "ACCESS_REFUSED - Login was refused …. For details see the broker logfile."`
+  const login = /^Handshake terminated by server: 403 \(ACCESS-REFUSED\) with message "(.*?)(?:\. For details see the broker logfile\.)?"$/s.exec(message);
+  if (login) return `authentication failed: ${login[1]}`;
   return /^(?:Connection closed|Handshake terminated by server|Channel closed)/.test(message) ? message : undefined;
 }

@@ -42,12 +42,14 @@ export function firstNatsServer<S extends HostPort>(servers: readonly S[], signa
       sockets.push(socket);
       let received = '';
       let failed = false;
-      const fail = (reason: string): void => {
+      // One server's socket error is rejected as it is: its code (`ECONNREFUSED`) is the
+      // short cause `wait4` prints.
+      const fail = (reason: string, error?: Error): void => {
         if (failed || settled) return;
         failed = true;
         socket.destroy();
         failures.push(servers.length === 1 ? reason : `${server.label}: ${reason}`);
-        if (failures.length === servers.length) settle(() => reject(new Error(failures.join('; '))));
+        if (failures.length === servers.length) settle(() => reject(servers.length === 1 && error ? error : new Error(failures.join('; '))));
       };
       socket.setEncoding('utf8');
       socket.on('data', (chunk: string) => {
@@ -57,7 +59,7 @@ export function firstNatsServer<S extends HostPort>(servers: readonly S[], signa
         if (received.startsWith('INFO ') || received.startsWith('INFO\t')) settle(() => resolve(server));
         else fail(`${server.label} is not a NATS server (it did not send INFO)`);
       });
-      socket.on('error', (error) => fail(errorText(error)));
+      socket.on('error', (error) => fail(errorText(error), error));
       socket.on('close', () => fail(`connection closed by ${server.label}`));
     }
   });

@@ -45,6 +45,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 
 // --- internal ---
 
+/** A usage error may list every accepted form (`wait4`'s targets): longer than a probe's reason. */
+const USAGE_MESSAGE_LENGTH = 400;
+
 function find(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);
 }
@@ -53,7 +56,7 @@ function find(name: string): Command | undefined {
 function failed(command: Command, error: unknown, io: CliIO): number {
   const code = isShipshapeError(error) ? error.code : undefined;
   if (code === 'SHIPSHAPE_USAGE' || code === 'SHIPSHAPE_INVALID_OPTION') {
-    io.stderr.write(`shipshape ${command.name}: ${toReason(error)} (see shipshape ${command.name} --help)\n`);
+    io.stderr.write(`shipshape ${command.name}: ${toReason(error, USAGE_MESSAGE_LENGTH)} (see shipshape ${command.name} --help)\n`);
     return EXIT.usage;
   }
   io.stderr.write(`shipshape ${command.name}: ${toReason(error)}\n`);

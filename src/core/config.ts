@@ -31,7 +31,7 @@ export interface AdminHooks {
 export interface ShipshapeConfig {
   /** The database URL of `wait4db`, `ensureadmin` and `lockedmigrate`. @defaultValue `$DATABASE_URL` */
   readonly database?: string | undefined;
-  /** The `createProbes` options of the app, for `shipshape probe` (in-process) and `doctor`. @defaultValue checks built from `$DATABASE_URL`, `$REDIS_URL`, `$MEMCACHED_SERVERS` */
+  /** The `createProbes` options of the app, for `shipshape probe` (in-process) and `doctor`. @defaultValue checks built from `$DATABASE_URL`, `$REDIS_URL`, `$MEMCACHED_SERVERS`, `$AMQP_URL`, `$NATS_URL`, `$MQTT_URL` */
   readonly probes?: ProbesOptions;
   /** The Unix socket the app serves its probes on (`probes.listen({ socket })`), the default of `probe --socket`. @defaultValue `$SHIPSHAPE_SOCKET` */
   readonly socket?: string;

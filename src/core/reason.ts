@@ -9,12 +9,13 @@ export const MAX_REASON_LENGTH = 200;
 
 /**
  * The short reason for a failure: the error's message (or its code, or its string form),
- * redacted, on one line, at most {@link MAX_REASON_LENGTH} characters.
+ * redacted, on one line, at most `maxLength` characters ({@link MAX_REASON_LENGTH} unless
+ * told: a command's usage error, which lists what is accepted, may be longer).
  */
-export function toReason(error: unknown): string {
+export function toReason(error: unknown, maxLength = MAX_REASON_LENGTH): string {
   const raw = messageOf(error);
   const line = redact(raw).replace(/\s+/g, ' ').trim() || 'failed';
-  return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH - 1)}…` : line;
+  return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
 }
 
 function messageOf(error: unknown): string {

@@ -28,7 +28,7 @@ export interface CliRun {
 }
 
 export interface ShipshapeOptions {
-  /** Added to a copy of this process's environment (without DATABASE_URL, REDIS_URL, MEMCACHED_SERVERS, SHIPSHAPE_*); `undefined` removes a variable. */
+  /** Added to a copy of this process's environment (without DATABASE_URL, REDIS_URL, MEMCACHED_SERVERS, AMQP_URL, NATS_URL, MQTT_URL, SHIPSHAPE_*); `undefined` removes a variable. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
   /** Written to the child's stdin, which is then closed. */
@@ -49,7 +49,7 @@ export interface RunningCli {
 export function startShipshape(args: readonly string[], options: ShipshapeOptions = {}): RunningCli {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of Object.keys(env)) {
-    if (name.startsWith('SHIPSHAPE_') || ['DATABASE_URL', 'REDIS_URL', 'MEMCACHED_SERVERS', 'NODE_TEST_CONTEXT'].includes(name)) delete env[name];
+    if (name.startsWith('SHIPSHAPE_') || ['DATABASE_URL', 'REDIS_URL', 'MEMCACHED_SERVERS', 'AMQP_URL', 'NATS_URL', 'MQTT_URL', 'NODE_TEST_CONTEXT'].includes(name)) delete env[name];
   }
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name];

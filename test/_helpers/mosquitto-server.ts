@@ -17,11 +17,13 @@ process.once('exit', () => {
 export interface MosquittoOptions {
   /** Only this user may connect (no anonymous clients). */
   readonly user?: { readonly name: string; readonly password: string };
+  /** The port (a spare one by default): a test may wait for it before the server starts. */
+  readonly port?: number;
 }
 
 /** Starts Debian's `mosquitto` on a spare port, with a config file of its own. */
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<ChildServer> {
-  const port = await refusedPort();
+  const port = options.port ?? (await refusedPort());
   // Mosquitto started as root reads its files as the `mosquitto` user: a world-readable dir.
   const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-mosquitto-'));
   chmodSync(dir, 0o755);

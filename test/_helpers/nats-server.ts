@@ -9,11 +9,13 @@ import { refusedPort } from './sockets.js';
 export interface NatsServerOptions {
   readonly user?: { readonly name: string; readonly password: string };
   readonly token?: string;
+  /** The port (a spare one by default): a test may wait for it before the server starts. */
+  readonly port?: number;
 }
 
 /** Starts Debian's `nats-server` on a spare port. */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<ChildServer> {
-  const port = await refusedPort();
+  const port = options.port ?? (await refusedPort());
   const args = ['-a', '127.0.0.1', '-p', String(port)];
   if (options.user) args.push('--user', options.user.name, '--pass', options.user.password);
   if (options.token) args.push('--auth', options.token);

@@ -1,7 +1,8 @@
 /**
  * `shipshape probe` through the real binary: its flags and exit codes, and the in-process
  * probe — liveness without config, readiness built from DATABASE_URL / REDIS_URL /
- * MEMCACHED_SERVERS against the real PostgreSQL, MariaDB, Redis and memcached, a config's
+ * MEMCACHED_SERVERS / AMQP_URL / NATS_URL / MQTT_URL against the real PostgreSQL, MariaDB,
+ * Redis, memcached, RabbitMQ, NATS and Mosquitto, a config's
  * own checks, `--timeout`, `--quiet`, `--verbose`, `--json`, redaction and the 4 KiB cap.
  * (`--socket`: probe-socket.test.ts; `--url`: probe-url.test.ts.)
  */
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { USAGE } from '../../src/cli/commands/probe.js';
 import { shipshape, type CliRun } from '../_helpers/cli.js';
-import { MEMCACHED_SERVER, MYSQL_URL, POSTGRES_URL, REDIS_URL, requireService } from '../_helpers/services.js';
+import { AMQP_PORT, AMQP_URL, MEMCACHED_SERVER, MQTT_PORT, MQTT_URL, MYSQL_URL, NATS_PORT, NATS_URL, POSTGRES_URL, REDIS_URL, requireService } from '../_helpers/services.js';
 import { refusedPort, startBlackhole } from '../_helpers/sockets.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), `ss-probe-${process.pid}-`));
@@ -142,6 +143,36 @@ describe('shipshape probe: in-process readiness from the environment', () => {
     assert.deepEqual([plain.status, plain.stdout], [0, 'ok\n']);
     const startup = await shipshape(['probe', '--startup', '--verbose', ...SLOW_MACHINE], { env });
     assert.equal(startup.stdout, '[+]database ok\n[+]redis ok\n[+]memcached ok\nstartupz check passed\n');
+  });
+
+  it('checks RabbitMQ, NATS and MQTT from AMQP_URL, NATS_URL, MQTT_URL (NATS_URL may list several servers)', async (t) => {
+    if (!(await requireService(t, 'rabbitmq', AMQP_PORT)) || !(await requireService(t, 'nats', NATS_PORT)) || !(await requireService(t, 'mosquitto', MQTT_PORT))) return;
+    const dead = await refusedPort();
+    const env = { REDIS_URL, AMQP_URL, NATS_URL: `nats://127.0.0.1:${dead},${NATS_URL}`, MQTT_URL };
+    const run = await shipshape(['probe', '--ready', '--verbose', ...SLOW_MACHINE], { env });
+    assert.equal(run.stderr, '');
+    assert.equal(run.stdout, '[+]redis ok\n[+]rabbitmq ok\n[+]nats ok\n[+]mqtt ok\nreadyz check passed\n');
+    assert.equal(run.status, 0);
+  });
+
+  it('a broker that refuses fails its check with a short reason, never showing the password', async () => {
+    const dead = await refusedPort();
+    const secret = `broker-pw-${process.pid}`;
+    const env = { AMQP_URL: `amqp://app:${secret}@127.0.0.1:${dead}`, NATS_URL: `nats://${secret}@127.0.0.1:${dead}`, MQTT_URL: `mqtt://app:${secret}@127.0.0.1:${dead}` };
+    const run = await shipshape(['probe', '--ready', ...SLOW_MACHINE], { env });
+    assert.equal(run.status, 1);
+    const refused = `connect ECONNREFUSED 127.0.0.1:${dead}`;
+    assert.equal(run.stdout, `[-]rabbitmq failed: ${refused}\n[-]nats failed: ${refused}\n[-]mqtt failed: ${refused}\nreadyz check failed\n`);
+    noSecret(run, secret);
+  });
+
+  it('exits 2 for an AMQP_URL, NATS_URL or MQTT_URL of another scheme, naming the variable', async () => {
+    for (const [variable, check] of [['AMQP_URL', 'rabbitmq'], ['NATS_URL', 'nats'], ['MQTT_URL', 'mqtt']] as const) {
+      const run = await shipshape(['probe', '--ready'], { env: { [variable]: 'redis://:hunter2hunter2@cache:6379' } });
+      assert.equal(run.status, 2, variable);
+      assert.match(run.stderr, new RegExp(`^shipshape probe: \\$${variable}: Expected the \`${check}\` `), run.stderr);
+      noSecret(run, 'hunter2hunter2');
+    }
   });
 
   it('checks MariaDB from a mysql:// or mariadb:// DATABASE_URL', async (t) => {

@@ -1,6 +1,7 @@
 /**
  * `shipshape wait4 TARGET...` through the real binary: any mix of database URLs, Redis,
- * memcached, TCP ports and HTTP endpoints, against the real services and local servers,
+ * memcached, RabbitMQ, NATS, MQTT, TCP ports and HTTP endpoints, against the real services,
+ * brokers and local servers,
  * in parallel, each with its own stability window; malformed targets; `localhost` on
  * both loopback addresses; redaction.
  */
@@ -14,7 +15,9 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { shipshape, startShipshape } from '../_helpers/cli.js';
 import { waitForStderr } from '../_helpers/cli-output.js';
-import { MEMCACHED_SERVER, MYSQL_URL, POSTGRES_URL, REDIS_URL, requireService } from '../_helpers/services.js';
+import { startMosquitto } from '../_helpers/mosquitto-server.js';
+import { startNatsServer } from '../_helpers/nats-server.js';
+import { AMQP_PORT, AMQP_URL, MEMCACHED_SERVER, MQTT_PORT, MQTT_URL, MYSQL_URL, NATS_PORT, NATS_URL, POSTGRES_URL, REDIS_URL, requireService } from '../_helpers/services.js';
 import { refusedPort } from '../_helpers/sockets.js';
 import { linesOf, notReady, progressLines, readyAfter } from '../_helpers/wait4.js';
 
@@ -176,12 +179,95 @@ describe('wait4 with a mix of targets', () => {
   });
 });
 
+describe('wait4 with message brokers', () => {
+  const brokersUp = async (t: Parameters<typeof requireService>[0]): Promise<boolean> =>
+    (await requireService(t, 'rabbitmq', AMQP_PORT)) && (await requireService(t, 'nats', NATS_PORT)) && (await requireService(t, 'mosquitto', MQTT_PORT));
+
+  test('amqp://, nats:// and mqtt:// against the live brokers, mixed with a database: exit 0, a ready line for each, credentials redacted', async (t) => {
+    if (!(await requireService(t, 'postgres', 5432)) || !(await brokersUp(t))) return;
+    const refused = await refusedPort();
+    const { port: natsPort } = new URL(NATS_URL);
+    const targets = [
+      POSTGRES_URL,
+      AMQP_URL,
+      `${AMQP_URL}/%2F`, // the default vhost, written out
+      NATS_URL,
+      `nats://127.0.0.1:${refused},nats://localhost:${natsPort}`, // a list: the first that answers
+      MQTT_URL,
+      MQTT_URL.replace('127.0.0.1', 'localhost'), // tried as 127.0.0.1 and ::1
+    ];
+    const labels = targets.map((target) => target.replace(/\/\/[^/@,]*@/, '//***@'));
+    assert.ok(labels[1]!.startsWith('amqp://***@'), labels[1]);
+    const run = await shipshape(['wait4', ...targets, ...FAST]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.split('\n').length, targets.length + 1, run.stdout);
+    for (const label of labels) assert.ok(readyAfter(run.stdout, label, '0.4') !== undefined, `${label} in\n${run.stdout}`);
+    assert.doesNotMatch(run.stdout + run.stderr, /guest:guest/);
+  });
+
+  test('a refused port is a timeout (exit 1) naming each broker with a short cause', async () => {
+    const refused = await refusedPort();
+    const targets = [`amqp://guest:guest@127.0.0.1:${refused}`, `nats://127.0.0.1:${refused}`, `mqtt://127.0.0.1:${refused}`, `mqtts://localhost:${refused}`];
+    const started = Date.now();
+    // 3 s: a fresh process's first MQTT connection loads more of MQTT.js (its `ws` transport)
+    const run = await shipshape(['wait4', ...targets, '--timeout', '3', '--interval', '0.2', '--stable', '0.4']);
+    assert.equal(run.status, 1, run.stderr);
+    assert.deepEqual(
+      notReady(run.stdout).map((line) => [line.target, line.cause]),
+      [
+        [`amqp://***@127.0.0.1:${refused}`, 'ECONNREFUSED'],
+        [`nats://127.0.0.1:${refused}`, 'ECONNREFUSED'],
+        [`mqtt://127.0.0.1:${refused}`, 'ECONNREFUSED'],
+        [`mqtts://localhost:${refused}`, 'ECONNREFUSED'],
+      ],
+    );
+    assert.ok(Date.now() - started < 20_000, 'gave up at the timeout');
+  });
+
+  test('a wrong password or a missing vhost says so on every line, never showing the password', async (t) => {
+    if (!(await requireService(t, 'rabbitmq', AMQP_PORT))) return;
+    const secret = `amqp-${process.pid}-s3cret`;
+    const { host } = new URL(AMQP_URL);
+    const vhost = `${AMQP_URL}/shipshape-no-such-vhost`;
+    const run = await shipshape(['wait4', `amqp://guest:${secret}@${host}`, vhost, '--timeout', '4', '--interval', '0.2', '--stable', '0.4']);
+    assert.equal(run.status, 1, run.stderr);
+    assert.deepEqual(
+      notReady(run.stdout).map((line) => [line.target, line.cause]),
+      [
+        [`amqp://***@${host}`, 'authentication failed: ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN'],
+        [vhost.replace(/\/\/[^/@]*@/, '//***@'), 'the broker refused vhost "shipshape-no-such-vhost" (it does not exist, or the user may not use it)'],
+      ],
+    );
+    assert.ok(!(run.stdout + run.stderr).includes(secret));
+  });
+
+  test('a NATS server and a Mosquitto that start after wait4 began are waited for', async () => {
+    const [natsPort, mqttPort] = [await refusedPort(), await refusedPort()];
+    const targets = [`nats://127.0.0.1:${natsPort}`, `mqtt://127.0.0.1:${mqttPort}`];
+    const child = startShipshape(['wait4', ...targets, '--interval', '0.2', '--stable', '0.4', '--timeout', '60']);
+    for (const target of targets) await waitForStderr(child, new RegExp(`${target.replaceAll('.', '\\.')}: ECONNREFUSED`));
+    const servers = [await startNatsServer({ port: natsPort }), await startMosquitto({ port: mqttPort })];
+    try {
+      const run = await child.done;
+      assert.equal(run.status, 0, run.stderr);
+      for (const target of targets) {
+        const lines = linesOf(run.stderr, target);
+        assert.ok(lines.some((line) => line.text === 'ECONNREFUSED'), target);
+        assert.ok(lines.at(-1)!.text.startsWith('ok, stable for'), target);
+        assert.ok(readyAfter(run.stdout, target, '0.4') !== undefined, run.stdout);
+      }
+    } finally {
+      await Promise.all(servers.map((server) => server.kill()));
+    }
+  });
+});
+
 describe('wait4 targets', () => {
   test('a malformed target, an unknown scheme or none at all is exit 2 naming which, before any attempt', async () => {
     const cases: [string[], string][] = [
-      [[], 'no target: give one or more of a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, tcp:// or http(s):// URL'],
-      [['tcp://127.0.0.1:1', 'ftp://files'], 'target 2 has an unknown scheme (ftp://): expected a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, tcp:// or http(s):// URL'],
-      [['just-a-word'], 'target 1 is not a URL: expected a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, tcp:// or http(s):// URL'],
+      [[], 'no target: give one or more of a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, amqp(s)://, nats://, mqtt(s)://, tcp:// or http(s):// URL'],
+      [['tcp://127.0.0.1:1', 'ftp://files'], 'target 2 has an unknown scheme (ftp://): expected a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, amqp(s)://, nats://, mqtt(s)://, tcp:// or http(s):// URL'],
+      [['just-a-word'], 'target 1 is not a URL: expected a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, amqp(s)://, nats://, mqtt(s)://, tcp:// or http(s):// URL'],
       [['db:5432'], 'target 1 is host:port, not a URL: write tcp://host:port (or the service\'s own URL)'],
       [['tcp://db'], 'target 1 is not tcp://host:port (IPv6 as tcp://[::1]:port)'],
       [['tcp://db:70000'], 'target 1 is not tcp://host:port (IPv6 as tcp://[::1]:port)'],
@@ -191,6 +277,11 @@ describe('wait4 targets', () => {
       [['https://'], 'target 1 is not a valid https:// URL'],
       [['mysql://root:hunter2hunter2@[::1/test'], 'target 1 is not a valid mysql:// URL'],
       [['sqlite:'], 'target 1 names no SQLite file (sqlite:///path/to/app.db)'],
+      [['amqp://guest:hunter2hunter2@'], 'target 1 is not a valid amqp:// URL (amqp://host[:port][/vhost])'],
+      [['amqps://rabbitmq/orders/eu'], 'target 1 is not a valid amqps:// URL (amqps://host[:port][/vhost], a / in the vhost written %2F)'],
+      [['nats://nats-0:4222,redis://:hunter2hunter2@cache'], 'target 1 is not a valid nats:// URL (nats://host[:port], several comma-separated)'],
+      [['nats://nats-0:4222,'], 'target 1 is not a valid nats:// URL (nats://host[:port], several comma-separated)'],
+      [['mqtt://'], 'target 1 is not a valid mqtt:// URL (mqtt://host[:port])'],
     ];
     const runs = await Promise.all(cases.map(([args]) => shipshape(['wait4', ...args])));
     for (const [index, run] of runs.entries()) {
@@ -226,7 +317,7 @@ describe('wait4 targets', () => {
   });
 
   test('no password or URL credentials ever appear in stdout or stderr', async (t) => {
-    if (!(await requireService(t, 'mariadb', 3306)) || !(await requireService(t, 'redis', 6379))) return;
+    if (!(await requireService(t, 'mariadb', 3306)) || !(await requireService(t, 'redis', 6379)) || !(await requireService(t, 'rabbitmq', AMQP_PORT))) return;
     const secret = `Pw-${process.pid}-s3cret`;
     const refused = await refusedPort();
     const targets = [
@@ -234,28 +325,34 @@ describe('wait4 targets', () => {
       `mysql://root:${secret}@127.0.0.1:3306/test`,
       `redis://:${secret}@127.0.0.1:6379`,
       `http://admin:${secret}@127.0.0.1:${web.port}/broken?token=${secret}`,
+      `amqp://guest:${secret}@127.0.0.1:${AMQP_PORT}`,
+      `nats://${secret}@127.0.0.1:${refused}`, // a token
+      `mqtts://app:${secret}@127.0.0.1:${refused}`,
     ];
     const run = await shipshape(['wait4', ...targets, '--timeout', '1', '--interval', '0.2', '--stable', '0.4']);
     assert.equal(run.status, 1, run.stderr);
     const output = run.stdout + run.stderr;
     assert.ok(!output.includes(secret), output);
     assert.ok(!output.includes(encodeURIComponent(secret)));
-    assert.ok(progressLines(run.stderr).length >= 4);
+    assert.ok(progressLines(run.stderr).length >= targets.length);
     assert.match(output, /postgres:\/\/\*\*\*@127\.0\.0\.1/);
     assert.match(output, /http:\/\/\*\*\*@127\.0\.0\.1:\d+\/broken\?token=\*\*\*/);
+    for (const label of [`amqp://***@127.0.0.1:${AMQP_PORT}`, `nats://***@127.0.0.1:${refused}`, `mqtts://***@127.0.0.1:${refused}`]) assert.ok(output.includes(`${label} is not ready`), label);
   });
 });
 
 describe('wait4 in-process', () => {
   test('leaves no socket or timer behind, ready or not (every connection closed before it returns)', async (t) => {
     if (!(await requireService(t, 'postgres', 5432)) || !(await requireService(t, 'redis', 6379))) return;
+    if (!(await requireService(t, 'rabbitmq', AMQP_PORT)) || !(await requireService(t, 'nats', NATS_PORT)) || !(await requireService(t, 'mosquitto', MQTT_PORT))) return;
     const { runCli } = await import('../../src/cli/cli.js');
     const { memoryIO } = await import('../_helpers/cli.js');
     const open = (): string[] => process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap' || name === 'Timeout');
     const before = open().length;
     const refused = await refusedPort();
     const io = memoryIO();
-    const code = await runCli(['wait4', POSTGRES_URL, REDIS_URL, `memcached://${MEMCACHED_SERVER}`, `tcp://127.0.0.1:${refused}`, '--timeout', '1', '--interval', '0.2', '--stable', '0.4'], io);
+    const brokers = [AMQP_URL, NATS_URL, MQTT_URL, `nats://127.0.0.1:${refused}`, `mqtt://127.0.0.1:${refused}`, `amqp://127.0.0.1:${refused}`];
+    const code = await runCli(['wait4', POSTGRES_URL, REDIS_URL, `memcached://${MEMCACHED_SERVER}`, ...brokers, `tcp://127.0.0.1:${refused}`, '--timeout', '1', '--interval', '0.2', '--stable', '0.4'], io);
     assert.equal(code, 1, io.err());
     assert.match(io.out(), /is not ready after 1 s: ECONNREFUSED/);
     // the servers' ends of the connections close a moment later (and what was open before

@@ -15,7 +15,7 @@ import { FLAGS as WAIT4DB_FLAGS } from '../../src/cli/commands/wait4db.js';
 import { ROOT } from '../_helpers/build.js';
 import { shipshape, startShipshape, TSX } from '../_helpers/cli.js';
 import { waitForStderr } from '../_helpers/cli-output.js';
-import { MYSQL_URL, POSTGRES_URL, REDIS_URL, requireService } from '../_helpers/services.js';
+import { AMQP_URL, MQTT_URL, MYSQL_URL, NATS_URL, POSTGRES_URL, REDIS_URL, requireService } from '../_helpers/services.js';
 import { refusedPort, startBlackhole } from '../_helpers/sockets.js';
 import { linesOf, notReady } from '../_helpers/wait4.js';
 
@@ -99,6 +99,13 @@ describe('a driver that is not installed', () => {
     const mysql = bare('wait4', REDIS_URL, MYSQL_URL, '--timeout', '20');
     assert.equal(mysql.status, 2, mysql.stderr);
     assert.equal(mysql.stderr, 'shipshape wait4: the package "mysql2" is not installed: run `npm install mysql2`\n');
+    // the brokers' drivers, named the same way (for NATS: `nats`, when its successor is missing too)
+    for (const [target, name] of [[AMQP_URL, 'amqplib'], [NATS_URL, 'nats'], [MQTT_URL, 'mqtt']] as const) {
+      const run = bare('wait4', 'tcp://127.0.0.1:1', target, '--timeout', '20');
+      assert.equal(run.status, 2, run.stderr);
+      assert.equal(run.stderr, `shipshape wait4: the package "${name}" is not installed: run \`npm install ${name}\`\n`);
+      assert.equal(run.stdout, '');
+    }
   });
 
   test('SQLite falls back to node:sqlite where Node has it, else names better-sqlite3', () => {

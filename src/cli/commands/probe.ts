@@ -62,7 +62,7 @@ Output:
 Config:
   --config FILE      the config file (default: $SHIPSHAPE_CONFIG, else shipshape.config.{ts,mts,js,mjs,cjs});
                      without \`probes\` in it, readiness checks come from DATABASE_URL, REDIS_URL,
-                     MEMCACHED_SERVERS
+                     MEMCACHED_SERVERS, AMQP_URL, NATS_URL, MQTT_URL
 `;
 
 /** Runs `shipshape probe …argv`. */

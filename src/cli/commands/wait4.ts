@@ -1,7 +1,7 @@
 /**
  * `shipshape wait4 TARGET...`: waits, like `wait4db`, for any mix of databases, Redis,
- * memcached, TCP ports and HTTP endpoints, in parallel, each with its own stability window
- * (SPEC §5): `waitFor` of src/jobs/wait, whose `kinds.ts` lists the targets.
+ * memcached, message brokers, TCP ports and HTTP endpoints, in parallel, each with its own
+ * stability window (SPEC §5): `waitFor` of src/jobs/wait, whose `kinds.ts` lists the targets.
  */
 import { UsageError } from '../../core/errors.js';
 import { parseTarget, TARGET_FORMS } from '../../jobs/wait/index.js';
@@ -22,9 +22,12 @@ Targets:
   postgres://… postgresql://… mysql://… mariadb://… sqlite:… file:…   SELECT 1
   redis://[user:password@]host[:port]  rediss://…                    PING answers PONG
   memcached://host[:port]                                            version (port 11211)
+  amqp://[user:password@]host[:port][/vhost]  amqps://…              a channel opens and closes
+  nats://[user:password@]host[:port][,nats://…]                      PING answers PONG
+  mqtt://[user:password@]host[:port]  mqtts://…                      a QoS 1 publish is acknowledged
   tcp://host:port                                                    a connection opens
   http://…  https://…                                                GET answers 2xx or 3xx
-  localhost is tried as 127.0.0.1 and ::1 (except over TLS)
+  localhost is tried as 127.0.0.1 and ::1 (except over TLS and in a list of NATS servers)
 
 Options:
   --timeout SEC    give up after this long (default ${DEFAULTS.timeout})

@@ -3,8 +3,9 @@
  * config's `probes` (`createProbes(config.probes)`), or, without them, readiness checks
  * built from the environment as the seed built them from Django's settings (`DATABASE_URL`
  * → `database(url)`, which picks `postgres`, `mysql` or `sqlite` by scheme; `REDIS_URL` →
- * `redis`; `MEMCACHED_SERVERS` → `memcached`). Each driver is imported only when its
- * variable is set.
+ * `redis`; `MEMCACHED_SERVERS` → `memcached`; `AMQP_URL` → `rabbitmq`; `NATS_URL` → `nats`;
+ * `MQTT_URL` → `mqtt`). Each driver is imported only when its variable is set, by the
+ * check's first run, within its timeout (a missing one fails the check, naming it).
  */
 import type { CheckSpec } from '../../core/check.js';
 import type { ShipshapeConfig } from '../../core/config.js';
@@ -14,10 +15,20 @@ import { createProbes, type ProbesOptions } from '../../core/probes.js';
 import type { ProbeName, ProbeReport } from '../../core/report.js';
 import { database } from '../../checks/database.js';
 import { memcached } from '../../checks/memcached.js';
+import { mqtt } from '../../checks/mqtt.js';
+import { nats } from '../../checks/nats.js';
+import { rabbitmq } from '../../checks/rabbitmq.js';
 import { redis } from '../../checks/redis.js';
 
 /** Check names of the checks built from the environment. */
-export const ENV_CHECKS = { DATABASE_URL: 'database', REDIS_URL: 'redis', MEMCACHED_SERVERS: 'memcached' } as const;
+export const ENV_CHECKS = {
+  DATABASE_URL: 'database',
+  REDIS_URL: 'redis',
+  MEMCACHED_SERVERS: 'memcached',
+  AMQP_URL: 'rabbitmq',
+  NATS_URL: 'nats',
+  MQTT_URL: 'mqtt',
+} as const;
 
 /** What {@link probeInProcess} found, and the options its listing is formatted with. */
 export interface InProcessResult {
@@ -71,5 +82,8 @@ async function probesFromEnv(env: Readonly<Record<string, string | undefined>>):
   await build('DATABASE_URL', async (url) => database(url));
   await build('REDIS_URL', async (url) => redis(url));
   await build('MEMCACHED_SERVERS', async (servers) => memcached(servers));
+  await build('AMQP_URL', async (url) => rabbitmq(url));
+  await build('NATS_URL', async (urls) => nats(urls));
+  await build('MQTT_URL', async (url) => mqtt(url));
   return { readiness };
 }

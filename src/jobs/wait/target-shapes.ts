@@ -1,6 +1,6 @@
 /**
  * The shapes a wait target takes, which the rows of `kinds.ts` are built from: a URL that
- * a check takes whole (databases, Redis, HTTP), or a bare address (`tcp://host:port`,
+ * a check takes whole (databases, Redis, HTTP, the brokers), or a bare address (`tcp://host:port`,
  * `memcached://host[:port]`). Each becomes the label every line names it by (credentials
  * redacted) and the checks of `src/checks` that an attempt runs, one per address: two for
  * `localhost`.
@@ -34,11 +34,12 @@ export interface TargetAddress {
 
 /**
  * A target whose check takes the whole URL: one address, or one per loopback address when
- * its host is `localhost`, spliced into the text so that the rest stays byte for byte. A
- * TLS URL keeps its name: the certificate is checked against it.
+ * its host is `localhost`, spliced into the text so that the rest stays byte for byte. With
+ * `keepName` it keeps its name: a TLS URL (the certificate is checked against it), a list
+ * of servers (`nats://a,nats://b`).
  */
-export function urlTarget(text: string, tls: boolean, build: (url: string) => Promise<CheckSpec>): WaitTarget {
-  const urls = tls || !LOCALHOST_URL.test(text) ? [{ url: text }] : LOOPBACKS.map((address) => ({ url: text.replace(LOCALHOST_URL, (_, head: string) => `${head}${address}`), via: address }));
+export function urlTarget(text: string, keepName: boolean, build: (url: string) => Promise<CheckSpec>): WaitTarget {
+  const urls = keepName || !LOCALHOST_URL.test(text) ? [{ url: text }] : LOOPBACKS.map((address) => ({ url: text.replace(LOCALHOST_URL, (_, head: string) => `${head}${address}`), via: address }));
   return { label: redact(text), addresses: urls.map(({ url, via }: { url: string; via?: string }) => ({ via, check: () => build(url) })) };
 }
 

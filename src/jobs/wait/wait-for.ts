@@ -28,16 +28,16 @@ export const DEFAULTS: { readonly timeoutMs: number; readonly stableMs: number; 
 
 /**
  * Waits until every target answers, and keeps answering for `stableMs`: databases
- * (`SELECT 1`), Redis (`PING`), memcached, TCP ports and HTTP endpoints, in parallel. For
- * a Kubernetes init container, a test set-up, or an app that should not start before its
- * dependencies do. `localhost` is tried as both 127.0.0.1 and ::1. Each attempt is bounded
+ * (`SELECT 1`), Redis (`PING`), memcached, RabbitMQ, NATS and MQTT brokers, TCP ports and
+ * HTTP endpoints, in parallel. For a Kubernetes init container, a test set-up, or an app
+ * that should not start before its dependencies do. `localhost` is tried as both 127.0.0.1 and ::1. Each attempt is bounded
  * (by the interval, at least 1 s, at most 5 s), so a blackholed target cannot stall it;
  * targets are named with their credentials redacted, and no message echoes a password.
  *
  * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) for a target that is not one of the
  *   accepted URLs, or a bad option, before anything is tried.
  * @throws DriverMissingError (`SHIPSHAPE_DRIVER_MISSING`) when a target's driver (`pg`,
- *   `mysql2`) is not installed.
+ *   `mysql2`, `amqplib`, `nats`, `mqtt`) is not installed.
  * @throws WaitTimeoutError (`SHIPSHAPE_WAIT_TIMEOUT`) at `timeoutMs`, naming each target still
  *   failing with its last cause. An aborted `signal` rejects with its reason.
  *

@@ -1,8 +1,9 @@
 /**
  * A URL check's connection through a lazily loaded driver
  * (src/core/internal/driver-connection.ts): the load happens once, inside the first use's
- * signal, a failed load fails every use without opening anything, and the connection then
- * lives the owned-connection lifecycle (tested in owned-connection.test.ts) on real sockets.
+ * signal, a failed load fails every use without opening anything, each use gets the loaded
+ * driver, and the connection then lives the owned-connection lifecycle (tested in
+ * owned-connection.test.ts), its options passed on, on real sockets.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -88,6 +89,22 @@ describe('DriverConnection', () => {
     controller.abort(timeout);
     await assert.rejects(use, timeout);
     assert.equal(opened.length, 0);
+  });
+
+  it('hands each use the loaded driver, and passes the lifecycle options on (reopen: false, onLost)', async () => {
+    const { opened, connect } = socketDriver();
+    const lost: Error[] = [];
+    const connection = new DriverConnection(async () => ({ name: 'module' }), connect, { reopen: false, onLost: (error) => lost.push(error) });
+    assert.equal(await connection.use(never(), (_socket, driver) => driver.name), 'module');
+    await waitForServerSockets(1);
+    for (const socket of sockets) socket.destroy();
+    for (const deadline = Date.now() + 2000; lost.length === 0; ) {
+      if (Date.now() > deadline) throw new Error('onLost was not called');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await assert.rejects(connection.use(never(), () => 1));
+    assert.equal(opened.length, 1, 'not reopened');
+    await connection.close();
   });
 
   it('closed before its first use, it opens nothing afterwards', async () => {

@@ -9,7 +9,8 @@ import net from 'node:net';
 import { describe, test } from 'node:test';
 import { InvalidOptionError } from '../../../src/index.js';
 import { waitFor, WaitTimeoutError, type WaitProgress } from '../../../src/jobs/index.js';
-import { MEMCACHED_SERVER, POSTGRES_URL, REDIS_URL, requireService } from '../../_helpers/services.js';
+import { runWithoutPackages, sourceUrl } from '../../_helpers/hidden-packages.js';
+import { AMQP_PORT, AMQP_URL, MEMCACHED_SERVER, MQTT_PORT, MQTT_URL, NATS_PORT, NATS_URL, POSTGRES_URL, REDIS_URL, requireService } from '../../_helpers/services.js';
 import { refusedPort } from '../../_helpers/sockets.js';
 
 const QUICK = { stableMs: 300, intervalMs: 100 } as const;
@@ -43,6 +44,35 @@ describe('waitFor', () => {
       assert.ok(oks.at(-1)!.stableForMs >= QUICK.stableMs);
     }
     await assertNothingLeft(before);
+  });
+
+  test('waits for the message brokers (amqp://, nats://, mqtt://) as for any target, and leaves nothing open', async (t) => {
+    if (!(await requireService(t, 'rabbitmq', AMQP_PORT)) || !(await requireService(t, 'nats', NATS_PORT)) || !(await requireService(t, 'mosquitto', MQTT_PORT))) return;
+    const before = open();
+    const events: WaitProgress[] = [];
+    await waitFor([AMQP_URL, NATS_URL, MQTT_URL], { ...QUICK, timeoutMs: 30_000, onProgress: (event) => events.push(event) });
+    const ready = events.filter((event) => event.type === 'ready').map((event) => event.target);
+    assert.deepEqual(ready.sort(), [AMQP_URL.replace(/\/\/[^@]*@/, '//***@'), NATS_URL, MQTT_URL].sort());
+    await assertNothingLeft(before);
+  });
+
+  test('a broker driver that is not installed rejects with DriverMissingError naming it, before any attempt', async () => {
+    const script = (target: string) => `
+      const { waitFor } = await import(${JSON.stringify(sourceUrl('src/jobs/index.ts'))});
+      let attempts = 0;
+      await waitFor([${JSON.stringify(target)}], { timeoutMs: 20000, onProgress: () => (attempts += 1) }).then(
+        () => console.log('resolved'),
+        (error) => console.log(error.code, error.message, attempts),
+      );`;
+    const cases = [
+      ['amqplib', 'amqp://guest:guest@127.0.0.1:1', 'amqplib'],
+      ['nats', 'nats://127.0.0.1:1', 'nats'],
+      ['mqtt', 'mqtts://127.0.0.1:1', 'mqtt'],
+    ] as const;
+    const outputs = await Promise.all(cases.map(([hidden, target]) => runWithoutPackages(hidden === 'nats' ? ['nats', '@nats-io/transport-node'] : [hidden], script(target))));
+    for (const [index, [, , named]] of cases.entries()) {
+      assert.equal(outputs[index]!.trim(), `SHIPSHAPE_DRIVER_MISSING the package "${named}" is not installed: run \`npm install ${named}\` 0`);
+    }
   });
 
   test('waits for a port that starts listening late: failed attempts, then ready', async () => {
@@ -121,6 +151,8 @@ describe('waitFor', () => {
     await assert.rejects(waitFor(['tcp://127.0.0.1:1', 'ftp://u:hunter2@files']), invalid(/^targets\[1\] has an unknown scheme \(ftp:\/\/\): expected a postgres:\/\/, .* or http\(s\):\/\/ URL$/));
     await assert.rejects(waitFor(['db:5432']), invalid(/^targets\[0\] is host:port, not a URL/));
     await assert.rejects(waitFor(['redis://:hunter2@']), invalid(/^targets\[0\] is not a valid redis:\/\/ URL/));
+    await assert.rejects(waitFor(['amqp://guest:hunter2@rabbitmq/a/b']), invalid(/^targets\[0\] is not a valid amqp:\/\/ URL \(amqp:\/\/host\[:port\]\[\/vhost\], a \/ in the vhost written %2F\)$/));
+    await assert.rejects(waitFor(['nats://a:4222,tcp://hunter2@b']), invalid(/^targets\[0\] is not a valid nats:\/\/ URL/));
     await assert.rejects(waitFor([]), invalid(/non-empty array/));
     await assert.rejects(waitFor(['tcp://127.0.0.1:1'], { stableMs: 5000, timeoutMs: 5000 }), invalid(/`stableMs` \(5000\) to be shorter than `timeoutMs` \(5000\)/));
     await assert.rejects(waitFor(['tcp://127.0.0.1:1'], { intervalMs: -1 }), invalid(/`intervalMs` to be a positive number/));

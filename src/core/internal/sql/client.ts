@@ -1,6 +1,6 @@
 /**
  * The SQL client for database URLs: `query(sql, params)` over pg, mysql2 and SQLite, on one
- * connection it owns (the shared {@link OwnedConnection} lifecycle). The URL-built
+ * connection it owns (the shared {@link DriverConnection} lifecycle). The URL-built
  * `postgres()`, `mysql()` and `sqlite()` checks run their `SELECT 1` through it, and the
  * command line (`wait4db`, `ensureadmin`, `lockedmigrate`) its statements.
  *
@@ -10,8 +10,8 @@
  * is imported on the first query, inside that query's signal; a missing one is a
  * `DriverMissingError` naming it, remembered rather than re-imported on every probe.
  */
-import { abortable } from '../abortable.js';
-import { OwnedConnection, CLOSED_MESSAGE, type ConnectionDriver } from '../owned-connection.js';
+import { DriverConnection } from '../driver-connection.js';
+import type { ConnectionDriver } from '../owned-connection.js';
 import { redact } from '../../redact.js';
 import { SQL_URL_SCHEMES, schemeOf, type SqlDialectName } from './url.js';
 
@@ -93,28 +93,24 @@ const DIALECTS: Readonly<Record<SqlDialectName, () => Promise<SqlDialect<unknown
 class UrlSqlClient implements SqlClient {
   readonly dialect: SqlDialectName;
   readonly target: string;
-  readonly #url: string;
-  readonly #options: SqlClientOptions;
-  #owned: OwnedConnection<unknown> | undefined;
-  #closed = false;
+  readonly #connection: DriverConnection<{ implementation: SqlDialect<unknown, unknown>; driver: unknown }, unknown>;
 
   constructor(dialect: SqlDialectName, url: string, options: SqlClientOptions) {
     this.dialect = dialect;
     this.target = redact(url);
-    this.#url = url;
-    this.#options = options;
+    const load = async () => {
+      const implementation = await DIALECTS[dialect]();
+      return { implementation, driver: await implementation.load() };
+    };
+    const { reopen = true, onLost } = options;
+    this.#connection = new DriverConnection(load, ({ implementation, driver }) => implementation.connect(driver, url, options), { reopen, onLost });
   }
 
-  async query<Row>(sql: string, params: readonly unknown[] = [], signal: AbortSignal = new AbortController().signal): Promise<QueryResult<Row>> {
-    const implementation = await abortable(DIALECTS[this.dialect](), signal);
-    const driver = await abortable(implementation.load(), signal);
-    if (this.#closed && !this.#owned) throw new Error(CLOSED_MESSAGE);
-    this.#owned ??= new OwnedConnection(implementation.connect(driver, this.#url, this.#options), { reopen: this.#options.reopen ?? true, onLost: this.#options.onLost });
-    return this.#owned.use(signal, (connection) => implementation.query(connection, sql, params)) as Promise<QueryResult<Row>>;
+  query<Row>(sql: string, params: readonly unknown[] = [], signal: AbortSignal = new AbortController().signal): Promise<QueryResult<Row>> {
+    return this.#connection.use(signal, (connection, { implementation }) => implementation.query(connection, sql, params)) as Promise<QueryResult<Row>>;
   }
 
   close(): Promise<void> {
-    this.#closed = true;
-    return this.#owned?.close() ?? Promise.resolve();
+    return this.#connection.close();
   }
 }
