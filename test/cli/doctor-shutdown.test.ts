@@ -132,7 +132,7 @@ describe('shipshape doctor: prestop-exec-sleep', () => {
         rule: 'prestop-exec-sleep',
         target: 'Deployment/exec-sleep app',
         message:
-          'the preStop hook runs "sleep 5" through exec, which needs a sleep binary (and a shell, for sh -c) in the image: a distroless image has neither, the hook fails and the app gets SIGTERM without the sleep; ' +
+          'the preStop hook runs `sleep 5` through exec, which needs a sleep binary (and a shell, for sh -c) in the image: a distroless image has neither, the hook fails and the app gets SIGTERM without the sleep; ' +
           "use Kubernetes' sleep action (GA in 1.34), which needs nothing in the image: lifecycle.preStop: { sleep: { seconds: 5 } }",
       },
       {
@@ -140,7 +140,7 @@ describe('shipshape doctor: prestop-exec-sleep', () => {
         rule: 'prestop-exec-sleep',
         target: 'Deployment/shell-sleep app',
         message:
-          'the preStop hook runs "/bin/sh -c exec sleep 2.5" through exec, which needs a sleep binary (and a shell, for sh -c) in the image: a distroless image has neither, the hook fails and the app gets SIGTERM without the sleep; ' +
+          'the preStop hook runs `/bin/sh -c "exec sleep 2.5"` through exec, which needs a sleep binary (and a shell, for sh -c) in the image: a distroless image has neither, the hook fails and the app gets SIGTERM without the sleep; ' +
           "use Kubernetes' sleep action (GA in 1.34), which needs nothing in the image: lifecycle.preStop: { sleep: { seconds: 3 } }",
       },
     ]);

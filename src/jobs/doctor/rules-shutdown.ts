@@ -64,7 +64,7 @@ const preStopExecSleep: Rule = function* (container) {
     rule: 'prestop-exec-sleep',
     at: [...container.preStopPath, 'exec'],
     message:
-      `the preStop hook runs ${JSON.stringify(hook.command.join(' '))} through exec, which needs a sleep binary (and a shell, for sh -c) in the image: a distroless image has neither, ` +
+      `the preStop hook runs \`${hook.command.map(shellQuoted).join(' ')}\` through exec, which needs a sleep binary (and a shell, for sh -c) in the image: a distroless image has neither, ` +
       `the hook fails and the app gets SIGTERM without the sleep; use Kubernetes' sleep action (GA in 1.34), which needs nothing in the image: lifecycle.preStop: { sleep: { seconds: ${Math.ceil(seconds)} } }`,
   };
 };
@@ -108,6 +108,11 @@ function shutdownNeeds(container: ContainerView, app: App): { readonly neededMs:
     ...(hooks.length > 0 ? [`${hooks.length} × hookTimeoutMs ${hookTimeoutMs}`] : []),
   ];
   return { neededMs, sum: `${parts.join(' + ')} = ${neededMs} ms` };
+}
+
+/** A word as a shell would need it written: `sleep`, `"sleep 5"`. */
+function shellQuoted(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word);
 }
 
 function graceAt(container: ContainerView): readonly (string | number)[] {
