@@ -1,9 +1,10 @@
 /**
  * The app's side of `doctor`: what the app serves and how long it takes, read from the
  * config file's `probes` (createProbes options), `shutdown` (gracefulShutdown options) and
- * `grpc` (whether it serves the gRPC health service) with the library's own defaults, resolved by the library's own code: the route table
- * that answers requests, the registry that gives each check its timeout, and the shutdown
- * budget that `gracefulShutdown` warns about. Nothing here restates a default.
+ * `grpc` (whether it serves the gRPC health service), with the library's own defaults,
+ * resolved by the library's own code: the route table that answers requests, the registry
+ * that gives each check its timeout, the shutdown budget that `gracefulShutdown` warns
+ * about, and the service names of the gRPC health service. Nothing here restates a default.
  */
 import { DEFAULTS as CHECK_DEFAULTS } from '../../core/check.js';
 import { ConfigError } from '../../core/errors.js';
