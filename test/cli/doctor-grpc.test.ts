@@ -111,6 +111,19 @@ describe('shipshape doctor: the probe rules on gRPC probes', () => {
     assert.equal(run.status, 1);
   });
 
+  it('suggests a grpc readiness probe for a gRPC app without one', async () => {
+    const run = await doctorOn([deployment('no-readiness', grpcContainer({ readinessProbe: undefined }))], { config: GRPC });
+    assert.deepEqual(run.findings, [
+      {
+        level: 'warn',
+        rule: 'no-readiness',
+        target: 'Deployment/no-readiness api',
+        message: 'it has ports (grpc 50051) and no readinessProbe: it gets traffic before the app is ready and while it drains; add a readinessProbe with grpc port 50051 service readiness',
+      },
+    ]);
+    assert.equal(run.status, 0);
+  });
+
   it('reads `shipshape probe --grpc` with its --service as an exec probe that asks the running server', async () => {
     const exec = (args: string[], extra: Fields = {}) => ({ exec: { command: ['shipshape', 'probe', ...args, '--grpc', '127.0.0.1:50051'] }, periodSeconds: 5, timeoutSeconds: 3, ...extra });
     const worker = (name: string, live: Fields) => deployment(name, { name: 'worker', image: 'w', livenessProbe: live });

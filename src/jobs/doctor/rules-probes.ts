@@ -71,10 +71,13 @@ const noReadiness: Rule = function* (container, app) {
   const ports = container.ports.map((p) => (p.name ? `${p.name} ${String(p.containerPort)}` : String(p.containerPort))).join(', ');
   const port = container.ports[0]!.name ?? String(container.ports[0]!.containerPort);
   const path = app.pathsOf.readiness[0];
+  // a gRPC app (its other probes are grpc probes) gets a grpc readiness probe on the same port
+  const grpc = app.grpc ? probesOf(container).find((view) => view.action.type === 'grpc')?.action : undefined;
+  const fix = grpc?.type === 'grpc' ? `add a readinessProbe with grpc port ${String(grpc.port)} service readiness` : path ? `add a readinessProbe with httpGet ${path} port ${port}` : 'turn on a readiness path (paths.ready) and add a readinessProbe on it';
   yield {
     rule: 'no-readiness',
     at: [...container.path, 'ports'],
-    message: `it has ports (${ports}) and no readinessProbe: it gets traffic before the app is ready and while it drains; ${path ? `add a readinessProbe with httpGet ${path} port ${port}` : 'turn on a readiness path (paths.ready) and add a readinessProbe on it'}`,
+    message: `it has ports (${ports}) and no readinessProbe: it gets traffic before the app is ready and while it drains; ${fix}`,
   };
 };
 
