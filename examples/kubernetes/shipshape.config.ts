@@ -30,4 +30,7 @@ export default defineConfig({
   // 5 s delay + 20 s for requests in flight + 1 hook × 5 s = 30 s, and probes.close() after
   // the hooks (up to hookTimeoutMs, 5 s): terminationGracePeriodSeconds 35 in web.yaml
   shutdown: { delayMs: 5000, timeoutMs: 20_000, hookTimeoutMs: 5000, onShutdown: [() => pool.end()] },
+  // grpc-server.js (grpc.yaml) serves the gRPC health service on the same checks
+  // (addHealthService from shipshape/grpc): `doctor` checks its grpc probes against it
+  grpc: true,
 });

@@ -27,7 +27,7 @@ export interface LoadedConfig {
 export const CONFIG_FILES = ['shipshape.config.ts', 'shipshape.config.mts', 'shipshape.config.js', 'shipshape.config.mjs', 'shipshape.config.cjs'] as const;
 
 /** The keys of {@link ShipshapeConfig}. */
-const CONFIG_KEYS = ['database', 'probes', 'socket', 'shutdown', 'admin'] as const;
+const CONFIG_KEYS = ['database', 'probes', 'socket', 'shutdown', 'admin', 'grpc'] as const;
 
 /**
  * Loads the config: `explicit` (a `--config` flag), else `$SHIPSHAPE_CONFIG`, else the first

@@ -39,6 +39,8 @@ export interface ShipshapeConfig {
   readonly shutdown?: ShutdownOptions;
   /** How `ensureadmin` reads and writes users through the app's own code. */
   readonly admin?: AdminHooks;
+  /** Whether the app serves the gRPC health service (`addHealthService` of `shipshape/grpc`), which `doctor` checks `grpc` probes against. @defaultValue `false` */
+  readonly grpc?: boolean;
 }
 
 /**

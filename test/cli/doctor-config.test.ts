@@ -65,7 +65,8 @@ describe('shipshape doctor: the config changes the findings', () => {
       [`export default { probes: { paths: { ready: 'readyz' } } };\n`, 'shipshape doctor: shipshape.config.mjs: `probes`: Expected `paths.ready` paths to start with "/" (no query, no trailing "/"), got `"readyz"`'],
       [`export default { shutdown: { delayMs: '5s' } };\n`, 'shipshape doctor: shipshape.config.mjs: `shutdown`: Expected `delayMs` to be a number ≥ 0, got `"5s"`'],
       [`export default { shutdown: { grace: 1 } };\n`, 'shipshape doctor: shipshape.config.mjs: `shutdown`: Unknown option `grace`: expected one of `probes`, `delayMs`, `timeoutMs`, `hookTimeoutMs`, `onShutdown`, `websockets`, `signals`, `gracePeriodMs`, `logger`, `exit`'],
-      [`export default { probs: {} };\n`, 'shipshape doctor: shipshape.config.mjs: unknown key `probs`: expected one of `database`, `probes`, `socket`, `shutdown`, `admin`'],
+      [`export default { probs: {} };\n`, 'shipshape doctor: shipshape.config.mjs: unknown key `probs`: expected one of `database`, `probes`, `socket`, `shutdown`, `admin`, `grpc`'],
+      [`export default { grpc: 'yes' };\n`, 'shipshape doctor: shipshape.config.mjs: `grpc` must be true or false, got `"yes"`'],
     ] as const;
     for (const [config, message] of cases) {
       const run = await doctorOn([deployment('web')], { config });

@@ -187,7 +187,7 @@ describe('shipshape doctor: unknown-port', () => {
 });
 
 describe('shipshape doctor: exec-probe-cost', () => {
-  it('warns about an in-process `shipshape probe` more often than every 10 s, not one over --socket, --url or $SHIPSHAPE_SOCKET', async () => {
+  it('warns about an in-process `shipshape probe` more often than every 10 s, not one over --socket, --url, --grpc or $SHIPSHAPE_SOCKET', async () => {
     const exec = (command: string[], periodSeconds?: number) => ({ exec: { command }, periodSeconds, timeoutSeconds: 2 });
     const worker = (name: string, probe: object, extra: object = {}) => deployment(name, { name: 'worker', image: 'w', livenessProbe: probe, ...extra });
     const run = await doctorOn([
@@ -196,6 +196,7 @@ describe('shipshape doctor: exec-probe-cost', () => {
       worker('every-10s', exec(['shipshape', 'probe', '--live'])),
       worker('socket', exec(['shipshape', 'probe', '--live', '--socket', '/run/app/probes.sock'], 5)),
       worker('url', exec(['node', '/app/node_modules/shipshape/dist/cli/main.js', 'probe', '--live', '--url=http://127.0.0.1:3000'], 5)),
+      worker('grpc', exec(['shipshape', 'probe', '--live', '--grpc', '127.0.0.1:50051'], 5)),
       worker('env', exec(['shipshape', 'probe', '--live'], 5), { env: [{ name: 'SHIPSHAPE_SOCKET', value: '/run/app/probes.sock' }] }),
       // 0 is defaulted by the API server, to 10
       worker('zero', exec(['shipshape', 'probe', '--live'], 0)),
@@ -206,7 +207,7 @@ describe('shipshape doctor: exec-probe-cost', () => {
     ]);
     assert.equal(
       run.findings[0]!.message,
-      'livenessProbe starts `shipshape probe --live` in a new process every 5 s, which runs the checks itself on new connections: add --socket PATH (the app serves it with probes.listen) or --url, or set periodSeconds to 10 or more',
+      'livenessProbe starts `shipshape probe --live` in a new process every 5 s, which runs the checks itself on new connections: add --socket PATH (the app serves it with probes.listen), --url or --grpc, or set periodSeconds to 10 or more',
     );
     assert.equal(run.status, 0);
   });

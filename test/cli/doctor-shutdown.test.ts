@@ -75,6 +75,7 @@ describe('shipshape doctor: double-delay', () => {
     assert.deepEqual(run.findings.map((f) => [f.level, f.rule, f.target]), [
       ['warn', 'double-delay', 'Deployment/sleep-action app'],
       ['warn', 'double-delay', 'Deployment/exec-sleep app'],
+      ['warn', 'prestop-exec-sleep', 'Deployment/exec-sleep app'],
     ]);
     assert.equal(run.findings[0]!.message, 'the preStop hook sleeps 5 s and the app waits delayMs 5000 ms after SIGTERM too: the pod waits twice for the same thing; remove the preStop sleep, or set shutdown.delayMs to 0');
     assert.equal(run.status, 0);
@@ -107,5 +108,104 @@ describe('shipshape doctor: grace-period-setting', () => {
   it('says nothing when the config leaves gracePeriodMs to its default', async () => {
     const run = await doctorOn([deployment('default-grace')], { config: `export default { shutdown: { delayMs: 0 } };\n` });
     assert.deepEqual(run.findings, []);
+  });
+});
+
+describe('shipshape doctor: prestop-exec-sleep', () => {
+  it('warns about a preStop exec that only sleeps (the sleep action does it without a binary in the image), not about the sleep action or a hook that does more', async () => {
+    const preStop = (hook: object) => healthyContainer({ lifecycle: { preStop: hook } });
+    const grace = { terminationGracePeriodSeconds: 60 };
+    const run = await doctorOn(
+      [
+        deployment('exec-sleep', preStop({ exec: { command: ['sleep', '5'] } }), grace),
+        deployment('shell-sleep', preStop({ exec: { command: ['/bin/sh', '-c', 'exec sleep 2.5'] } }), grace),
+        deployment('sleep-action', preStop({ sleep: { seconds: 5 } }), grace),
+        // the sleep action cannot run what comes after the sleep
+        deployment('sleep-then-quit', preStop({ exec: { command: ['sh', '-c', 'sleep 5 && nginx -s quit'] } }), grace),
+        deployment('other-hook', preStop({ exec: { command: ['nginx', '-s', 'quit'] } }), grace),
+      ],
+      { config: `export default { shutdown: { delayMs: 0, timeoutMs: 20000 } };\n` },
+    );
+    assert.deepEqual(run.findings, [
+      {
+        level: 'warn',
+        rule: 'prestop-exec-sleep',
+        target: 'Deployment/exec-sleep app',
+        message:
+          'the preStop hook runs `sleep 5` through exec, which needs a sleep binary (and a shell, for sh -c) in the image: a distroless image has neither, the hook fails and the app gets SIGTERM without the sleep; ' +
+          "use Kubernetes' sleep action (GA in 1.34), which needs nothing in the image: lifecycle.preStop: { sleep: { seconds: 5 } }",
+      },
+      {
+        level: 'warn',
+        rule: 'prestop-exec-sleep',
+        target: 'Deployment/shell-sleep app',
+        message:
+          'the preStop hook runs `/bin/sh -c "exec sleep 2.5"` through exec, which needs a sleep binary (and a shell, for sh -c) in the image: a distroless image has neither, the hook fails and the app gets SIGTERM without the sleep; ' +
+          "use Kubernetes' sleep action (GA in 1.34), which needs nothing in the image: lifecycle.preStop: { sleep: { seconds: 3 } }",
+      },
+    ]);
+    assert.equal(run.status, 0, 'a warning: exit 0');
+  });
+
+  it('leaves `sleep infinity` to grace-period (the sleep action cannot sleep forever either)', async () => {
+    const run = await doctorOn([deployment('forever', healthyContainer({ lifecycle: { preStop: { exec: { command: ['sleep', 'infinity'] } } } }))], {
+      config: `export default { shutdown: { delayMs: 0 } };\n`,
+    });
+    assert.deepEqual(run.findings.map((f) => f.rule), ['grace-period']);
+    assert.equal(run.status, 1);
+  });
+
+  it('refuses a sleep action whose seconds are not a whole number (exit 2, naming the line)', async () => {
+    const run = await doctorOn([deployment('web', healthyContainer({ lifecycle: { preStop: { sleep: { seconds: '5' } } } }))]);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /^shipshape doctor: <stdin>:\d+: Deployment\/web app: lifecycle\.preStop\.sleep\.seconds must be a whole number, got "5"\n$/);
+  });
+});
+
+describe('shipshape doctor: probe-grace-period', () => {
+  it("warns when a liveness or startup probe's own terminationGracePeriodSeconds is shorter than the shutdown budget", async () => {
+    const probeGrace = (field: string, seconds: number, path: string) => ({ [field]: { httpGet: { path, port: 'http' }, terminationGracePeriodSeconds: seconds } });
+    const run = await doctorOn(
+      [
+        deployment('short-liveness', healthyContainer(probeGrace('livenessProbe', 10, '/livez'))),
+        deployment('short-startup', healthyContainer({ ...probeGrace('startupProbe', 5, '/startupz') })),
+        deployment('equal', healthyContainer(probeGrace('livenessProbe', 25, '/livez'))),
+        deployment('longer', healthyContainer(probeGrace('livenessProbe', 60, '/livez'))),
+        deployment('unset'),
+      ],
+      { config: `export default { shutdown: { delayMs: 5000, timeoutMs: 20000 } };\n` },
+    );
+    assert.deepEqual(run.findings, [
+      {
+        level: 'warn',
+        rule: 'probe-grace-period',
+        target: 'Deployment/short-liveness app',
+        message:
+          'livenessProbe.terminationGracePeriodSeconds 10 s is shorter than delayMs 5000 + timeoutMs 20000 = 25000 ms: a pod killed for failing liveness gets no drain, Kubernetes SIGKILLs the app mid-shutdown and its requests in flight are cut; ' +
+          "set it to 25 or remove it (the pod's terminationGracePeriodSeconds then applies)",
+      },
+      {
+        level: 'warn',
+        rule: 'probe-grace-period',
+        target: 'Deployment/short-startup app',
+        message:
+          'startupProbe.terminationGracePeriodSeconds 5 s is shorter than delayMs 5000 + timeoutMs 20000 = 25000 ms: a pod killed for failing its startup probe gets no drain, Kubernetes SIGKILLs the app mid-shutdown and its requests in flight are cut; ' +
+          "set it to 25 or remove it (the pod's terminationGracePeriodSeconds then applies)",
+      },
+    ]);
+    assert.equal(run.status, 0, 'a warning: exit 0');
+  });
+
+  it('counts the preStop sleep and the hooks, which run inside the probe’s grace period too', async () => {
+    const container = healthyContainer({
+      lifecycle: { preStop: { sleep: { seconds: 5 } } },
+      livenessProbe: { httpGet: { path: '/livez', port: 'http' }, terminationGracePeriodSeconds: 25 },
+    });
+    const run = await doctorOn([deployment('with-prestop', container, { terminationGracePeriodSeconds: 40 })], {
+      config: `export default { shutdown: { delayMs: 0, timeoutMs: 20000, onShutdown: [async () => {}] } };\n`,
+    });
+    assert.deepEqual(run.findings.map((f) => [f.rule, f.message.split(':')[0]]), [
+      ['probe-grace-period', 'livenessProbe.terminationGracePeriodSeconds 25 s is shorter than preStop sleep 5 s + delayMs 0 + timeoutMs 20000 + 1 × hookTimeoutMs 5000 = 30000 ms'],
+    ]);
   });
 });

@@ -39,8 +39,8 @@ const DOCUMENTS = FILES.flatMap((file) =>
 );
 
 describe('examples/kubernetes', () => {
-  it('has the web app, the worker, the distroless app and the admin Job, beside the config they assume', () => {
-    assert.deepEqual(FILES, ['admin-job.yaml', 'distroless.yaml', 'web.yaml', 'worker.yaml']);
+  it('has the web app, the worker, the distroless app, the gRPC app and the admin Job, beside the config they assume', () => {
+    assert.deepEqual(FILES, ['admin-job.yaml', 'distroless.yaml', 'grpc.yaml', 'web.yaml', 'worker.yaml']);
     assert.ok(readdirSync(DIR).includes('shipshape.config.ts'));
   });
 
@@ -70,7 +70,7 @@ describe('examples/kubernetes', () => {
     assert.match(failed.output, /^distroless\.yaml #0: error TS2353: .*'"readynessProbe"' does not exist in type 'IContainer'/m);
   });
 
-  it('shows the probes, init containers, Job, socket probe and --url probe docs/kubernetes.md describes', () => {
+  it('shows the probes, init containers, Job, socket probe, --url probe and gRPC probes docs/kubernetes.md describes', () => {
     const deployments = new Map(DOCUMENTS.filter((d) => d.manifest.kind === 'Deployment').map((d) => [d.manifest.metadata.name, d.manifest]));
     const pod = (name: string) => (deployments.get(name)!.spec as { template: { spec: PodSpec } }).template.spec;
     const web = pod('web');
@@ -87,6 +87,9 @@ describe('examples/kubernetes', () => {
     assert.ok(worker.livenessProbe!.exec!.command.includes('--socket'), 'worker: exec probe over --socket');
     const distroless = pod('web-distroless').containers.find((c) => c.name === 'app')!;
     assert.ok(distroless.readinessProbe!.exec!.command.includes('--url'), 'distroless: probe --url');
+    const api = pod('api').containers[0]!;
+    const services = [api.startupProbe, api.readinessProbe, api.livenessProbe].map((probe) => probe?.grpc && [probe.grpc.port, probe.grpc.service]);
+    assert.deepEqual(services, [[50051, 'startup'], [50051, 'readiness'], [50051, 'liveness']], 'api: grpc probes on a port number, each naming its service');
   });
 });
 
@@ -114,6 +117,23 @@ describe('shipshape doctor over examples/kubernetes', () => {
     ]);
     assert.equal(run.status, 1);
   });
+
+  it("checks grpc.yaml's grpc probes against the health service the config says the app serves", async () => {
+    const grpc = readFileSync(path.join(DIR, 'grpc.yaml'), 'utf8');
+    const run = await shipshape(['doctor', '-', '--config', 'examples/kubernetes/shipshape.config.ts'], {
+      input: grpc.replace('grpc: { port: 50051, service: liveness }', 'grpc: { port: grpc }').replace('service: readiness', 'service: ready'),
+    });
+    assert.deepEqual(run.stdout.split('\n').map((line) => line.split(':')[0]), [
+      // service "" is readiness: its checks (db, 2000 ms) and the liveness timeoutSeconds 2
+      'error probe-timeout Deployment/api app',
+      'error liveness-checks-dependencies Deployment/api app',
+      'error grpc-probe-port Deployment/api app',
+      'error grpc-probe-service Deployment/api app',
+      '4 errors, 0 warnings in 1 manifest',
+      '',
+    ]);
+    assert.equal(run.status, 1);
+  });
 });
 
 // --- internal ---
@@ -122,9 +142,14 @@ interface Container {
   name: string;
   command?: string[];
   env?: { name: string }[];
-  livenessProbe?: { exec?: { command: string[] } };
-  readinessProbe?: { exec?: { command: string[] } };
-  startupProbe?: object;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+}
+
+interface Probe {
+  exec?: { command: string[] };
+  grpc?: { port: unknown; service?: string };
 }
 
 interface PodSpec {

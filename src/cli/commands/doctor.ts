@@ -18,8 +18,9 @@ export const USAGE = `Usage: shipshape doctor [FILE... | DIR | -] [--config FILE
 
 Checks Kubernetes manifests (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
 Pod; several documents a file; List objects) against the app's shipshape settings: the
-config file's \`probes\` (paths, basePath, check timeouts) and \`shutdown\` (delayMs,
-timeoutMs, hooks, gracePeriodMs), with the library's defaults where it is silent.
+config file's \`probes\` (paths, basePath, check timeouts), \`shutdown\` (delayMs,
+timeoutMs, hooks, gracePeriodMs) and \`grpc\` (true when the app serves the gRPC health
+service), with the library's defaults where it is silent.
 
 Arguments:
   FILE...            YAML or JSON manifests; a directory: its .yaml/.yml/.json files
@@ -28,7 +29,8 @@ Arguments:
 Options:
   --config FILE      the config file (default: $SHIPSHAPE_CONFIG, else shipshape.config.*)
   --container NAME   the app's container (repeatable); default: every container whose
-                     probes ask for shipshape's paths or run \`shipshape probe\`
+                     probes ask for shipshape's paths or run \`shipshape probe\` (and its
+                     grpc probes, with \`grpc: true\`)
   --json             print the findings as a JSON array
   --help             print this help
 

@@ -1,14 +1,15 @@
 /**
  * The app's side of `doctor`: what the app serves and how long it takes, read from the
- * config file's `probes` (createProbes options) and `shutdown` (gracefulShutdown options)
- * with the library's own defaults, resolved by the library's own code: the route table
- * that answers requests, the registry that gives each check its timeout, and the shutdown
- * budget that `gracefulShutdown` warns about. Nothing here restates a default.
+ * config file's `probes` (createProbes options), `shutdown` (gracefulShutdown options) and
+ * `grpc` (whether it serves the gRPC health service), with the library's own defaults,
+ * resolved by the library's own code: the route table that answers requests, the registry
+ * that gives each check its timeout, the shutdown budget that `gracefulShutdown` warns
+ * about, and the service names of the gRPC health service. Nothing here restates a default.
  */
 import { DEFAULTS as CHECK_DEFAULTS } from '../../core/check.js';
 import { ConfigError } from '../../core/errors.js';
 import { DEFAULTS as PROBE_DEFAULTS, createProbes, type ProbesOptions } from '../../core/probes.js';
-import { resolveOptions } from '../../core/options.js';
+import { describe, resolveOptions } from '../../core/options.js';
 import { toReason } from '../../core/reason.js';
 import { registerGroup, type RegisteredCheck } from '../../core/registry.js';
 import type { ProbeName } from '../../core/report.js';
@@ -16,6 +17,7 @@ import { DEFAULT_PATHS, RouteTable, type Route } from '../../core/routes.js';
 import { resolveShutdownOptions, shutdownBudgetMs, type ShutdownSettings } from '../../core/shutdown/options.js';
 import type { CheckRunner } from '../../core/runner.js';
 import type { ShipshapeConfig } from '../../core/config.js';
+import { PROBE_SERVICES } from '../../grpc/_service-status.js';
 
 /** The app's settings, and the file they came from (`undefined`: given in code, or no file). */
 export interface ConfigSource {
@@ -48,6 +50,20 @@ export interface App {
   readonly shutdownBudgetMs: number;
   /** Whether the config sets `shutdown.gracePeriodMs` itself. */
   readonly gracePeriodMsSet: boolean;
+  /** Whether the app serves the gRPC health service (`addHealthService`, SPEC §8): the config's `grpc: true`. */
+  readonly grpc: boolean;
+  /**
+   * What a gRPC health service name asks, as the app's health service reads it: `""` and
+   * `readiness` the readiness probe, `liveness`, `startup`, or a check's name that check alone
+   * (in the probe that lists it first); `undefined` for a name it answers with `NOT_FOUND`.
+   */
+  grpcService(service: string): GrpcService | undefined;
+}
+
+/** A gRPC health service name the app answers: the probe it runs, and the one check when it names a check. */
+export interface GrpcService {
+  readonly probe: ProbeName;
+  readonly check?: string;
 }
 
 /**
@@ -80,6 +96,7 @@ export function appFromConfig(loaded: ConfigSource): App {
     startup: options.startup === undefined ? readiness : registerGroup('startup', options.startup, context),
   };
   const paths = routes.paths();
+  const checks: Record<ProbeName, AppCheck[]> = { liveness: toChecks(groups.liveness), readiness: toChecks(groups.readiness), startup: toChecks(groups.startup) };
   return {
     source,
     match: (path) => routes.match(path),
@@ -89,15 +106,19 @@ export function appFromConfig(loaded: ConfigSource): App {
       readiness: paths.filter((path) => routes.match(path)?.probe === 'readiness'),
       startup: paths.filter((path) => routes.match(path)?.probe === 'startup'),
     },
-    checks: {
-      liveness: toChecks(groups.liveness),
-      readiness: toChecks(groups.readiness),
-      startup: toChecks(groups.startup),
-    },
+    checks,
     socket: loaded.config.socket,
     shutdown,
     shutdownBudgetMs: shutdownBudgetMs(shutdown),
     gracePeriodMsSet: loaded.config.shutdown?.gracePeriodMs !== undefined,
+    grpc: grpcOf(loaded),
+    grpcService(service) {
+      const probe = PROBE_SERVICES.get(service);
+      if (probe !== undefined) return { probe };
+      // the order the health service looks for a check's name in (src/grpc/_service-status.ts)
+      const group = (['readiness', 'liveness', 'startup'] as const).find((name) => checks[name].some((check) => check.name === service));
+      return group === undefined ? undefined : { probe: group, check: service };
+    },
   };
 }
 
@@ -112,6 +133,11 @@ export const DEFAULT_WORDS: ReadonlySet<string> = new Set(
 
 function toChecks(registered: readonly RegisteredCheck[]): AppCheck[] {
   return registered.map(({ name, runner }) => ({ name, timeoutMs: runner.settings.timeoutMs }));
+}
+
+function grpcOf({ file, config }: ConfigSource): boolean {
+  if (config.grpc !== undefined && typeof config.grpc !== 'boolean') throw new ConfigError(`${file ?? 'config'}: \`grpc\` must be true or false, got ${describe(config.grpc)}`);
+  return config.grpc === true;
 }
 
 function validated<T>(file: string | undefined, key: string, build: () => T): T {

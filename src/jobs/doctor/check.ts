@@ -46,12 +46,13 @@ export interface DoctorReport {
  * Checks manifests against the app's settings and resolves to the findings that `doctor`
  * prints (`doctor --json`, without the `file`): `error`s the rollout will suffer from, and
  * `warn`ings. The app's containers are those whose probes ask for shipshape's paths or run
- * `shipshape probe`.
+ * `shipshape probe`, or have `grpc` probes when `config.grpc` is true.
  *
  * @throws DriverMissingError (`SHIPSHAPE_DRIVER_MISSING`) when `yaml` is not installed;
  *   InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) for YAML that does not parse or a
  *   workload that is not Kubernetes' shape (the message has the line: `yaml:3:5: …`);
- *   ConfigError (`SHIPSHAPE_CONFIG`) for `probes` or `shutdown` options the app would refuse.
+ *   ConfigError (`SHIPSHAPE_CONFIG`) for `probes` or `shutdown` options the app would refuse,
+ *   or a `grpc` that is not a boolean.
  *
  * @example
  * ```ts

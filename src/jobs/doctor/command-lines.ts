@@ -17,6 +17,10 @@ export interface ShipshapeProbeCommand {
   readonly socket: boolean;
   /** `--url BASE`: asks the running server over HTTP. */
   readonly url: boolean;
+  /** `--grpc HOST:PORT`: asks the running server's gRPC health service. */
+  readonly grpc: boolean;
+  /** `--service NAME` (with `--grpc`), when given; without it the service is the probe's own name. */
+  readonly service: string | undefined;
   /** `--timeout SEC` in milliseconds, when given. */
   readonly timeoutMs: number | undefined;
 }
@@ -47,19 +51,19 @@ export function shipshapeProbe(command: readonly unknown[]): ShipshapeProbeComma
   let probe: ProbeName | undefined;
   let flag: string | undefined;
   let timeoutMs: number | undefined;
+  let service: string | undefined;
   for (const [index, arg] of args.entries()) {
     const name = arg.split('=')[0]!;
+    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[index + 1];
     if (Object.hasOwn(PROBE_FLAGS, name)) {
       probe = PROBE_FLAGS[name as keyof typeof PROBE_FLAGS];
       flag = name;
     }
-    if (name === '--timeout') {
-      const value = Number(arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[index + 1]);
-      if (value > 0) timeoutMs = Math.round(value * 1000);
-    }
+    if (name === '--timeout' && Number(value) > 0) timeoutMs = Math.round(Number(value) * 1000);
+    if (name === '--service' && value !== undefined) service = value;
   }
   const has = (option: string): boolean => args.some((arg) => arg === option || arg.startsWith(`${option}=`));
-  return { probe, flag, socket: has('--socket'), url: has('--url'), timeoutMs };
+  return { probe, flag, socket: has('--socket'), url: has('--url'), grpc: has('--grpc'), service, timeoutMs };
 }
 
 /**
@@ -69,8 +73,8 @@ export function shipshapeProbe(command: readonly unknown[]): ShipshapeProbeComma
  * with a sleep or the duration cannot be read.
  */
 export function sleepSeconds(command: readonly unknown[]): number | undefined {
-  const words = commandWords(command);
-  if (words[0] === undefined || basename(words[0]) !== 'sleep') return undefined;
+  const words = sleepWords(command);
+  if (words === undefined) return undefined;
   const args = untilOperator(words.slice(1));
   let total = 0;
   for (const arg of args) {
@@ -80,6 +84,17 @@ export function sleepSeconds(command: readonly unknown[]): number | undefined {
     total += Number(match[1]) * UNIT_SECONDS[(match[2] || 's') as keyof typeof UNIT_SECONDS];
   }
   return args.length === 0 ? undefined : total;
+}
+
+/**
+ * Whether a command does nothing but sleep (`sleep 5`, `sh -c "exec sleep 5"`), so that
+ * Kubernetes' `sleep` action could replace it; `false` when it runs anything after the sleep
+ * (`sleep 5 && nginx -s quit`) or does not sleep first.
+ */
+export function isSleepOnly(command: readonly unknown[]): boolean {
+  const words = sleepWords(command);
+  if (words === undefined || sleepSeconds(command) === undefined) return false;
+  return words.slice(1 + untilOperator(words.slice(1)).length).every((word) => OPERATORS.has(word));
 }
 
 // --- internal ---
@@ -95,6 +110,13 @@ const OPERATORS = new Set([';', '&&', '||', '|', '&']);
 
 function isShipshape(word: string): boolean {
   return basename(word) === 'shipshape' || /(^|\/)shipshape\/dist\/cli\/main\.js$/.test(word);
+}
+
+/** The words of a command that starts with `sleep` (`exec sleep` in a script too), from `sleep` on; `undefined` for any other command. */
+function sleepWords(command: readonly unknown[]): string[] | undefined {
+  const words = commandWords(command);
+  const start = words[0] === 'exec' ? 1 : 0;
+  return words[start] !== undefined && basename(words[start]) === 'sleep' ? words.slice(start) : undefined;
 }
 
 function basename(word: string): string {

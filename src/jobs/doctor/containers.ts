@@ -10,7 +10,7 @@
  */
 import type { ProbeName } from '../../core/report.js';
 import { DEFAULT_WORDS, type App } from './app.js';
-import { shipshapeProbe, sleepSeconds, type ShipshapeProbeCommand } from './command-lines.js';
+import { isSleepOnly, shipshapeProbe, sleepSeconds, type ShipshapeProbeCommand } from './command-lines.js';
 import { fieldsOf, ManifestError, type FieldPath, type Fields, type Workload } from './manifests.js';
 
 /** Kubernetes' own defaults for the fields doctor reads, where a manifest leaves them out. */
@@ -54,6 +54,8 @@ export interface ProbeView {
   readonly periodSeconds: number;
   readonly failureThreshold: number;
   readonly initialDelaySeconds: number;
+  /** The probe's own `terminationGracePeriodSeconds` (liveness and startup probes, Kubernetes 1.28+), when set. */
+  readonly terminationGracePeriodSeconds: number | undefined;
 }
 
 /** A container of a workload. */
@@ -68,6 +70,8 @@ export interface ContainerView {
   /** Seconds the preStop hook sleeps (`sleep.seconds`, or an exec `sleep N`); 0 without one. */
   readonly preStopSleepSeconds: number;
   readonly preStopPath: FieldPath;
+  /** The preStop `exec` command when it starts with a sleep (not the `sleep` action), and whether it does nothing else. */
+  readonly preStopExecSleep: { readonly command: readonly string[]; readonly sleepOnly: boolean } | undefined;
   /** The pod's `terminationGracePeriodSeconds`, and whether the manifest sets it. */
   readonly gracePeriodSeconds: number;
   readonly gracePeriodSet: boolean;
@@ -96,6 +100,8 @@ export function containersOf(workload: Workload): ContainerView[] {
         if (probe) probes[field] = probeView(workload, `${fields.name as string}: ${field}`, field, probe, [...path, field]);
       }
       const preStop = fieldsOf(fieldsOf(fields.lifecycle)?.preStop);
+      const preStopPath = [...path, 'lifecycle', 'preStop'];
+      const execSleep = preStopExecSleep(preStop);
       views.push({
         workload,
         name: fields.name as string,
@@ -106,8 +112,9 @@ export function containersOf(workload: Workload): ContainerView[] {
           containerPort: fieldsOf(port)?.containerPort,
         })),
         probes,
-        preStopSleepSeconds: preStopSleep(preStop),
-        preStopPath: [...path, 'lifecycle', 'preStop'],
+        preStopSleepSeconds: preStopSleepAction(workload, fields.name as string, preStop, preStopPath) ?? (execSleep ? sleepSeconds(execSleep.command)! : 0),
+        preStopPath,
+        preStopExecSleep: execSleep,
         gracePeriodSeconds: grace,
         gracePeriodSet: pod.terminationGracePeriodSeconds !== undefined && pod.terminationGracePeriodSeconds !== null,
         env: new Set((Array.isArray(fields.env) ? fields.env : []).map((entry) => fieldsOf(entry)?.name).filter((name): name is string => typeof name === 'string')),
@@ -120,14 +127,23 @@ export function containersOf(workload: Workload): ContainerView[] {
 /**
  * Whether a container is the app's: one of its probes asks for a shipshape path (one the
  * app serves, or one with a default word such as `readyz` as a segment, so that a probe
- * left on `/readyz` after a `basePath` change is still checked) or runs `shipshape probe`.
+ * left on `/readyz` after a `basePath` change is still checked), runs `shipshape probe`, or
+ * is a `grpc` probe while the config says `grpc: true` (or asks the service `liveness`,
+ * `readiness` or `startup`, shipshape's names).
  */
 export function isAppContainer(container: ContainerView, app: App): boolean {
   return Object.values(container.probes).some(({ action }) => {
     if (action.type === 'exec') return action.shipshape !== undefined;
+    // a gRPC probe: when the app serves the gRPC health service, or on one of its probe names
+    if (action.type === 'grpc') return app.grpc || PROBE_NAMES.has(action.service);
     if (action.type !== 'httpGet') return false;
     return app.match(action.pathname) !== undefined || action.pathname.split('/').some((segment) => DEFAULT_WORDS.has(segment));
   });
+}
+
+/** The probes of a container, in {@link PROBE_FIELDS} order: liveness, readiness, startup. */
+export function probesOf(container: ContainerView): ProbeView[] {
+  return (Object.keys(PROBE_FIELDS) as ProbeField[]).map((field) => container.probes[field]).filter((view): view is ProbeView => view !== undefined);
 }
 
 /** What a probe does, in a few words for messages: `httpGet /readyz port http`. */
@@ -148,6 +164,8 @@ export function describeAction(action: ProbeAction): string {
 
 // --- internal ---
 
+const PROBE_NAMES: ReadonlySet<string> = new Set(Object.values(PROBE_FIELDS));
+
 function probeView(workload: Workload, label: string, field: ProbeField, probe: Fields, path: FieldPath): ProbeView {
   // The API server defaults a missing or 0 timeoutSeconds, periodSeconds and failureThreshold
   // (SetDefaults_Probe, pkg/apis/core/v1/defaults.go); initialDelaySeconds 0 is just 0.
@@ -161,6 +179,8 @@ function probeView(workload: Workload, label: string, field: ProbeField, probe: 
     periodSeconds: number('periodSeconds'),
     failureThreshold: number('failureThreshold'),
     initialDelaySeconds: number('initialDelaySeconds'),
+    // unlike the fields above, not defaulted: unset, the pod's own applies
+    terminationGracePeriodSeconds: probe.terminationGracePeriodSeconds === undefined || probe.terminationGracePeriodSeconds === null ? undefined : integer(workload, probe, `${label}.terminationGracePeriodSeconds`, [...path, 'terminationGracePeriodSeconds'], 0),
   };
 }
 
@@ -184,12 +204,21 @@ function actionOf(probe: Fields): ProbeAction {
   return { type: 'none' };
 }
 
-function preStopSleep(preStop: Fields | undefined): number {
-  // the sleep action (Kubernetes 1.29+), or an exec hook that starts with sleep
-  const seconds = fieldsOf(preStop?.sleep)?.seconds;
-  if (typeof seconds === 'number') return seconds;
+/**
+ * The seconds of the preStop `sleep` action (alpha in Kubernetes 1.29, on by default from
+ * 1.30, GA in 1.34: KEP-3960), or `undefined` when the hook is not one.
+ */
+function preStopSleepAction(workload: Workload, container: string, preStop: Fields | undefined, path: FieldPath): number | undefined {
+  const sleep = fieldsOf(preStop?.sleep);
+  return sleep && integer(workload, sleep, `${container}: lifecycle.preStop.sleep.seconds`, [...path, 'sleep', 'seconds'], 0);
+}
+
+/** A preStop `exec` hook that starts with a sleep (`sleep 5`, `sh -c "sleep 5 && …"`). */
+function preStopExecSleep(preStop: Fields | undefined): ContainerView['preStopExecSleep'] {
   const command = fieldsOf(preStop?.exec)?.command;
-  return (Array.isArray(command) ? sleepSeconds(command) : undefined) ?? 0;
+  if (!Array.isArray(command)) return undefined;
+  const words = command.map(String);
+  return sleepSeconds(words) === undefined ? undefined : { command: words, sleepOnly: isSleepOnly(words) };
 }
 
 function stringOr(value: unknown, fallback: string): string {

@@ -15,7 +15,7 @@
  */
 import type { ProbeName } from '../../core/report.js';
 import type { App, AppCheck } from './app.js';
-import { describeAction, PROBE_FIELDS, type ContainerView, type ProbeAction, type ProbeField, type ProbeView } from './containers.js';
+import { describeAction, PROBE_FIELDS, probesOf, type ContainerView, type ProbeAction, type ProbeView } from './containers.js';
 import type { Rule, RuleResult } from './rules.js';
 
 /** In-process exec probes more often than this cost a Node start and new connections each time (SPEC §5). */
@@ -47,7 +47,7 @@ const livenessChecksDependencies: Rule = function* (container, app) {
   const asked = view && askedOf(view, app);
   if (!view || !asked || asked.probe === 'liveness') return;
   const checks = asked.checks.length === 0 ? '' : ` (${asked.checks.map((c) => c.name).join(', ')})`;
-  const fix = view.action.type === 'exec' ? 'run `shipshape probe --live`' : pointAt(app, 'liveness', 'point livenessProbe at');
+  const fix = livenessFix(view.action, app);
   yield {
     rule: 'liveness-checks-dependencies',
     at: actionPath(view),
@@ -71,10 +71,13 @@ const noReadiness: Rule = function* (container, app) {
   const ports = container.ports.map((p) => (p.name ? `${p.name} ${String(p.containerPort)}` : String(p.containerPort))).join(', ');
   const port = container.ports[0]!.name ?? String(container.ports[0]!.containerPort);
   const path = app.pathsOf.readiness[0];
+  // a gRPC app (its other probes are grpc probes) gets a grpc readiness probe on the same port
+  const grpc = app.grpc ? probesOf(container).find((view) => view.action.type === 'grpc')?.action : undefined;
+  const fix = grpc?.type === 'grpc' ? `add a readinessProbe with grpc port ${String(grpc.port)} service readiness` : path ? `add a readinessProbe with httpGet ${path} port ${port}` : 'turn on a readiness path (paths.ready) and add a readinessProbe on it';
   yield {
     rule: 'no-readiness',
     at: [...container.path, 'ports'],
-    message: `it has ports (${ports}) and no readinessProbe: it gets traffic before the app is ready and while it drains; ${path ? `add a readinessProbe with httpGet ${path} port ${port}` : 'turn on a readiness path (paths.ready) and add a readinessProbe on it'}`,
+    message: `it has ports (${ports}) and no readinessProbe: it gets traffic before the app is ready and while it drains; ${fix}`,
   };
 };
 
@@ -121,12 +124,12 @@ const unknownPort: Rule = function* (container) {
 const execProbeCost: Rule = function* (container, app) {
   for (const view of probesOf(container)) {
     const command = view.action.type === 'exec' ? view.action.shipshape : undefined;
-    if (!command || command.socket || command.url || container.env.has('SHIPSHAPE_SOCKET') || app.socket !== undefined) continue;
+    if (!command || command.socket || command.url || command.grpc || container.env.has('SHIPSHAPE_SOCKET') || app.socket !== undefined) continue;
     if (view.periodSeconds >= EXEC_PROBE_MIN_PERIOD_SECONDS) continue;
     yield {
       rule: 'exec-probe-cost',
       at: [...view.path, 'periodSeconds'],
-      message: `${view.field} starts \`shipshape probe${command.flag ? ` ${command.flag}` : ''}\` in a new process every ${view.periodSeconds} s, which runs the checks itself on new connections: add --socket PATH (the app serves it with probes.listen) or --url, or set periodSeconds to ${EXEC_PROBE_MIN_PERIOD_SECONDS} or more`,
+      message: `${view.field} starts \`shipshape probe${command.flag ? ` ${command.flag}` : ''}\` in a new process every ${view.periodSeconds} s, which runs the checks itself on new connections: add --socket PATH (the app serves it with probes.listen), --url or --grpc, or set periodSeconds to ${EXEC_PROBE_MIN_PERIOD_SECONDS} or more`,
     };
   }
 };
@@ -152,10 +155,6 @@ interface Asked {
   readonly check?: string;
 }
 
-function probesOf(container: ContainerView): ProbeView[] {
-  return (Object.keys(PROBE_FIELDS) as ProbeField[]).map((field) => container.probes[field]).filter((view): view is ProbeView => view !== undefined);
-}
-
 function askedOf(view: ProbeView, app: App): Asked | undefined {
   const { action } = view;
   if (action.type === 'httpGet') {
@@ -166,9 +165,28 @@ function askedOf(view: ProbeView, app: App): Asked | undefined {
     const one = all.filter((c) => c.name === route.check);
     return one.length === 0 ? undefined : { probe: route.probe, checks: one, what: action.pathname, check: route.check };
   }
+  // a gRPC probe asks the app's health service only when it serves one (else grpc-probe-service says so)
+  if (action.type === 'grpc') return app.grpc ? serviceAsked(action.service, `grpc service ${JSON.stringify(action.service)}`, app) : undefined;
   const command = action.type === 'exec' ? action.shipshape : undefined;
   if (!command?.probe) return undefined;
+  // `--grpc` asks the service `--service`, by default the probe's own name (SPEC §5)
+  if (command.grpc && command.service !== undefined) return serviceAsked(command.service, `\`shipshape probe ${command.flag} --service ${command.service}\``, app);
   return { probe: command.probe, checks: app.checks[command.probe], what: `\`shipshape probe ${command.flag}\`` };
+}
+
+/** What a gRPC health service name asks of the app (SPEC §8); `undefined` for a name it does not answer. */
+function serviceAsked(service: string, what: string, app: App): Asked | undefined {
+  const asked = app.grpcService(service);
+  if (!asked) return undefined;
+  const all = app.checks[asked.probe];
+  return asked.check === undefined ? { probe: asked.probe, checks: all, what } : { probe: asked.probe, checks: all.filter((c) => c.name === asked.check), what, check: asked.check };
+}
+
+/** How to make a liveness probe ask the liveness checks, for each kind of probe. */
+function livenessFix(action: ProbeAction, app: App): string {
+  if (action.type === 'grpc') return 'set livenessProbe.grpc.service to liveness';
+  if (action.type !== 'exec') return pointAt(app, 'liveness', 'point livenessProbe at');
+  return action.shipshape?.service === undefined ? 'run `shipshape probe --live`' : 'run `shipshape probe --live` with --service liveness, or without --service';
 }
 
 /** `point livenessProbe at /livez`, or what to do when the app serves no path for that probe. */

@@ -6,6 +6,7 @@
 import type { App } from './app.js';
 import type { ContainerView } from './containers.js';
 import type { FieldPath } from './manifests.js';
+import { GRPC_RULES } from './rules-grpc.js';
 import { PROBE_RULES } from './rules-probes.js';
 import { SHUTDOWN_RULES } from './rules-shutdown.js';
 
@@ -22,6 +23,10 @@ export const RULES = {
   'unknown-path': 'error',
   'unknown-port': 'error',
   'exec-probe-cost': 'warn',
+  'grpc-probe-port': 'error',
+  'grpc-probe-service': 'error',
+  'prestop-exec-sleep': 'warn',
+  'probe-grace-period': 'warn',
 } as const;
 
 export type RuleId = keyof typeof RULES;
@@ -54,7 +59,7 @@ export interface Finding {
 /** Runs every rule over one container of the app; findings in {@link RULES} order. */
 export function checkContainer(container: ContainerView, app: App): Finding[] {
   const { workload } = container;
-  const results = [...PROBE_RULES, ...SHUTDOWN_RULES].flatMap((rule) => [...rule(container, app)]);
+  const results = [...PROBE_RULES, ...GRPC_RULES, ...SHUTDOWN_RULES].flatMap((rule) => [...rule(container, app)]);
   const order = Object.keys(RULES);
   results.sort((a, b) => order.indexOf(a.rule) - order.indexOf(b.rule));
   return results.map(({ rule, at, message }) => ({

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { InvalidOptionError } from '../../../src/index.js';
+import { ConfigError, InvalidOptionError } from '../../../src/index.js';
 import { checkManifests } from '../../../src/jobs/index.js';
 import { buildPackage, ROOT } from '../../_helpers/build.js';
 import { TSX } from '../../_helpers/cli.js';
@@ -59,6 +59,14 @@ describe('checkManifests', () => {
     await assert.rejects(checkManifests('kind: Deployment\nmetadata: {name: web\n'), (error) => error instanceof InvalidOptionError && /^yaml:\d+(:\d+)?: /.test(error.message));
     await assert.rejects(checkManifests('kind: Deployment\nmetadata: {}\n'), (error) => error instanceof InvalidOptionError && /^yaml:1: a Deployment without metadata\.name$/.test(error.message));
     await assert.rejects(checkManifests(42 as never), InvalidOptionError);
+  });
+
+  it('refuses a `grpc` that is not a boolean, and checks grpc probes against the health service with `grpc: true`', async () => {
+    await assert.rejects(checkManifests(toYaml(deployment('web')), { grpc: 'yes' as never }), (error) => error instanceof ConfigError && error.message === 'config: `grpc` must be true or false, got `"yes"`');
+    const grpcProbes = toYaml(deployment('api', healthyContainer({ readinessProbe: { grpc: { port: 50051, service: 'ready' } } })));
+    assert.deepEqual((await checkManifests(grpcProbes, { grpc: true })).map((finding) => finding.rule), ['grpc-probe-service']);
+    assert.deepEqual((await checkManifests(grpcProbes, {})).map((finding) => finding.rule), ['grpc-probe-service']);
+    assert.match((await checkManifests(grpcProbes, {}))[0]!.message, /no `grpc: true`/);
   });
 });
 
