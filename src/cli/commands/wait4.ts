@@ -1,6 +1,6 @@
 /**
  * `shipshape wait4 TARGET...`: waits, like `wait4db`, for any mix of databases, Redis,
- * memcached, TCP ports and HTTP endpoints, in parallel, each with its own stability window
+ * memcached, TCP ports, HTTP endpoints and gRPC health services, in parallel, each with its own stability window
  * (SPEC §5): `waitFor` of src/jobs/wait, whose `kinds.ts` lists the targets.
  */
 import { UsageError } from '../../core/errors.js';
@@ -24,6 +24,7 @@ Targets:
   memcached://host[:port]                                            version (port 11211)
   tcp://host:port                                                    a connection opens
   http://…  https://…                                                GET answers 2xx or 3xx
+  grpc://host:port[/service]                                         health Check answers SERVING
   localhost is tried as 127.0.0.1 and ::1 (except over TLS)
 
 Options:

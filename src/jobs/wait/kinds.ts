@@ -14,6 +14,7 @@ import { memcached } from '../../checks/memcached.js';
 import { redis } from '../../checks/redis.js';
 import { tcp } from '../../checks/tcp.js';
 import { databaseTarget, hostPortTarget, urlTarget, type WaitTarget } from './target-shapes.js';
+import { grpcTarget } from './grpc-target.js';
 
 /** A kind of target. */
 export interface TargetKind {
@@ -39,6 +40,7 @@ export const TARGET_KINDS: readonly TargetKind[] = [
   { schemes: ['memcached:'], forms: ['memcached://'], parse: hostPortTarget(11211, (host, port) => memcached(host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`)) },
   { schemes: ['tcp:'], forms: ['tcp://'], parse: hostPortTarget(undefined, (host, port) => tcp(host, port)) },
   { schemes: ['http:', 'https:'], forms: ['http(s)://'], parse: namedHost((url) => http(url), 'https:') },
+  { schemes: ['grpc:'], forms: ['grpc://'], parse: grpcTarget },
 ];
 
 /** The kind of `scheme`, or `undefined`. */
