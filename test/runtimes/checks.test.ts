@@ -2,7 +2,7 @@
  * SPEC §9 on real Bun and Deno: the checks that take the app's client (postgres.js and
  * Bun's own `sql`, ioredis, `bun:sqlite` and `node:sqlite`), the URL checks (their drivers
  * load there), `http`, `tcp` and the process checks pass against the real services
- * (test/_fixtures/runtimes/checks.mjs); and the CLI's `probe --url` runs under each runtime.
+ * (test/_fixtures/runtimes/checks.mjs); and the CLI's `probe --url` and `probe --grpc` run under each runtime.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +16,8 @@ import { createProbes } from '../../src/index.js';
 import { buildPackage, ROOT } from '../_helpers/build.js';
 import { FIXTURES, findRuntime, requireRuntime, runToEnd, RUNTIME_NAMES, type Runtime, type RuntimeName } from '../_helpers/runtimes.js';
 import { requireService } from '../_helpers/services.js';
+import { addHealthService } from '../../src/grpc.js';
+import { startGrpcServer, type GrpcServer } from '../_helpers/grpc.js';
 
 const RUNTIMES = RUNTIME_NAMES.map((name) => [name, findRuntime(name)] as const);
 
@@ -36,6 +38,7 @@ const PROCESS = ['event-loop-delay', 'memory-heap', 'memory-rss', 'disk-space'];
 const OWN: Record<RuntimeName, string[]> = { bun: ['postgres-bun-sql', 'sqlite-bun'], deno: [] };
 
 let target: http.Server;
+let grpcTarget: GrpcServer;
 let targetUrl = '';
 let dir = '';
 
@@ -44,12 +47,14 @@ before(async () => {
   target = http.createServer(withProbes(createProbes({ readiness: { db: () => {} } }), (req, res) => res.end('app')));
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
   targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  grpcTarget = await startGrpcServer((server) => addHealthService(server, createProbes({ readiness: { db: () => {} } })));
   dir = mkdtempSync(path.join(os.tmpdir(), 'shipshape-runtimes-'));
 });
 
 after(() => {
   target?.closeAllConnections();
   target?.close();
+  grpcTarget?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -107,6 +112,16 @@ for (const [name, runtime] of RUNTIMES) {
       const usage = await runToEnd(rt, main, ['probe', '--bogus']);
       assert.equal(usage.status, 2);
       assert.match(usage.stderr, /unknown option --bogus/);
+    });
+
+    it('runs the CLI: shipshape probe --grpc asks a grpc-js health service over node:http2', async (t) => {
+      const rt = await ready(t, []);
+      if (!rt) return;
+      const main = path.join(ROOT, 'dist/cli/main.js');
+      const serving = await runToEnd(rt, main, ['probe', '--ready', '--grpc', `127.0.0.1:${grpcTarget.port}`]);
+      assert.deepEqual([serving.status, serving.stdout, serving.stderr], [0, 'SERVING\n', '']);
+      const unknown = await runToEnd(rt, main, ['probe', '--grpc', `127.0.0.1:${grpcTarget.port}`, '--service', 'nope']);
+      assert.deepEqual([unknown.status, unknown.stderr], [1, `shipshape probe: 127.0.0.1:${grpcTarget.port}: Health/Check failed: NOT_FOUND: unknown service "nope"\n`]);
     });
   });
 }
