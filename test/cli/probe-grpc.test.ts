@@ -18,6 +18,8 @@ const probes = createProbes({
   liveness: { loop: () => { throw new NotReady('event loop stuck'); } },
   readiness: { db: async () => {} },
 });
+/** Several probes start at once on a busy machine: the default 1 s is not what these tests are about. */
+const PATIENT = ['--timeout', '5'];
 let ours: GrpcServer;
 let thirdParty: GrpcServer;
 
@@ -44,7 +46,7 @@ describe('shipshape probe --grpc against addHealthService', () => {
       [['--live', '--service', 'readiness'], 0, 'SERVING\n'],
       [['--service', 'loop'], 1, 'NOT_SERVING\n'],
     ];
-    const runs = await Promise.all(cases.map(([flags]) => shipshape(['probe', ...flags, '--grpc', target])));
+    const runs = await Promise.all(cases.map(([flags]) => shipshape(['probe', ...flags, '--grpc', target, ...PATIENT])));
     for (const [index, run] of runs.entries()) {
       const [flags, status, stdout] = cases[index]!;
       assert.deepEqual([run.status, run.stdout, run.stderr], [status, stdout, ''], flags.join(' '));
@@ -55,11 +57,11 @@ describe('shipshape probe --grpc against addHealthService', () => {
     const drained = createProbes();
     const server = await startGrpcServer((server) => addHealthService(server, drained));
     try {
-      assert.equal((await shipshape(['probe', '--ready', '--grpc', `127.0.0.1:${server.port}`])).status, 0);
+      assert.equal((await shipshape(['probe', '--ready', '--grpc', `127.0.0.1:${server.port}`, ...PATIENT])).status, 0);
       drained.drain();
-      const run = await shipshape(['probe', '--ready', '--grpc', `127.0.0.1:${server.port}`]);
+      const run = await shipshape(['probe', '--ready', '--grpc', `127.0.0.1:${server.port}`, ...PATIENT]);
       assert.deepEqual([run.status, run.stdout, run.stderr], [1, 'NOT_SERVING\n', '']);
-      const quiet = await shipshape(['probe', '--ready', '--quiet', '--grpc', `127.0.0.1:${server.port}`]);
+      const quiet = await shipshape(['probe', '--ready', '--quiet', '--grpc', `127.0.0.1:${server.port}`, ...PATIENT]);
       assert.deepEqual([quiet.status, quiet.stdout, quiet.stderr], [1, '', '']);
     } finally {
       server.close();
@@ -71,10 +73,10 @@ describe('shipshape probe --grpc against grpc-health-check', () => {
   it('SERVING → 0, NOT_SERVING → 1, each printed; an unknown service → 1 with the server’s short reason', async () => {
     const target = `127.0.0.1:${thirdParty.port}`;
     const [whole, payments, search, unknown] = await Promise.all([
-      shipshape(['probe', '--grpc', target]),
-      shipshape(['probe', '--grpc', target, '--service', 'payments.v1.Payments']),
-      shipshape(['probe', '--grpc', target, '--service', 'search.v1.Search']),
-      shipshape(['probe', '--ready', '--grpc', target]), // "readiness" is not a service it knows
+      shipshape(['probe', '--grpc', target, ...PATIENT]),
+      shipshape(['probe', '--grpc', target, '--service', 'payments.v1.Payments', ...PATIENT]),
+      shipshape(['probe', '--grpc', target, '--service', 'search.v1.Search', ...PATIENT]),
+      shipshape(['probe', '--ready', '--grpc', target, ...PATIENT]), // "readiness" is not a service it knows
     ]);
     assert.deepEqual([whole.status, whole.stdout], [0, 'SERVING\n']);
     assert.deepEqual([payments.status, payments.stdout], [0, 'SERVING\n']);
