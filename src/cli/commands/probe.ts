@@ -15,7 +15,7 @@ import type { ProbeName } from '../../core/report.js';
 import { UsageError } from '../../core/errors.js';
 import { formatText } from '../../core/format-text.js';
 import { redact } from '../../core/redact.js';
-import { parseFlags, seconds } from '../_flags.js';
+import { parseFlags, seconds, type ParsedFlags } from '../_flags.js';
 import type { CliIO } from '../_io.js';
 import { capOutput } from './_probe-output.js';
 import { formatJson } from '../../core/format-json.js';
@@ -182,13 +182,13 @@ async function askRunning(io: CliIO, target: { socket: string } | { url: URL }, 
  * exits 0 on `SERVING`; a call with no status (refused, the deadline, an unknown service)
  * says why on stderr and exits 1.
  */
-async function askGrpcServer(io: CliIO, values: { readonly [flag: string]: string | boolean | undefined }): Promise<number> {
+async function askGrpcServer(io: CliIO, values: ParsedFlags<typeof FLAGS>['values']): Promise<number> {
   const where = (['socket', 'url'] as const).find((flag) => values[flag] !== undefined);
   if (where) throw new UsageError(`--grpc and --${where} ask in two different ways: give one of them`);
   const format = (['verbose', 'json'] as const).find((flag) => values[flag] !== undefined);
   if (format) throw new UsageError(`--${format} is for the HTTP listing: --grpc prints the serving status`);
   const probe = chosenProbe(values, true);
-  const timeoutMs = seconds('timeout', values.timeout as string | undefined) ?? DEFAULT_TIMEOUT_SECONDS * 1000;
+  const timeoutMs = seconds('timeout', values.timeout) ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const { askGrpc, parseGrpcTarget } = await import('../../jobs/probe/grpc.js');
   let server;
   try {
@@ -198,7 +198,7 @@ async function askGrpcServer(io: CliIO, values: { readonly [flag: string]: strin
   }
   const quiet = values.quiet === true;
   try {
-    const { status } = await askGrpc(server, { service: (values.service as string | undefined) ?? probe?.name ?? '', timeoutMs });
+    const { status } = await askGrpc(server, { service: values.service ?? probe?.name ?? '', timeoutMs });
     if (!quiet) io.stdout.write(`${status}\n`);
     return status === 'SERVING' ? 0 : 1;
   } catch (error) {
