@@ -9,7 +9,8 @@ import { announce, probes, shutdownOptions } from './_common.js';
 const server = new grpcjs.Server();
 addHealthService(server, probes);
 const work = addWorkService(server);
-gracefulShutdown(server, { ...shutdownOptions, onShutdown: [...[shutdownOptions.onShutdown ?? []].flat(), () => void process.stderr.write(`served ${work.served()}\n`)] });
+const hooks = [shutdownOptions.onShutdown ?? []].flat();
+gracefulShutdown(server, { ...shutdownOptions, onShutdown: [...hooks, () => void process.stderr.write(`served ${work.served()}\n`)] });
 server.bindAsync('127.0.0.1:0', grpcjs.ServerCredentials.createInsecure(), (error, port) => {
   if (error) throw error;
   announce({ port });
