@@ -45,7 +45,7 @@ export const USAGE = `Usage: shipshape probe --live | --health | --ready | --sta
 Runs one probe and exits 0 when it passes, 1 when it fails, 2 on a usage or config error.
 Prints \`ok\` or the failing listing (at most 4 KiB, what Docker keeps of a health check).
 
-Probes (exactly one; --live and --health mean the same):
+Probes (exactly one, optional with --grpc; --live and --health mean the same):
   --live, --health   liveness (/livez, /healthz)
   --ready            readiness (/readyz)
   --startup          startup (/startupz)
