@@ -9,6 +9,7 @@ import net from 'node:net';
 import { describe, test } from 'node:test';
 import { createProbes, InvalidOptionError } from '../../../src/index.js';
 import { addHealthService } from '../../../src/grpc.js';
+import * as grpcjs from '@grpc/grpc-js';
 import { startGrpcServer } from '../../_helpers/grpc.js';
 import { waitFor, WaitTimeoutError, type WaitProgress } from '../../../src/jobs/index.js';
 import { MEMCACHED_SERVER, POSTGRES_URL, REDIS_URL, requireService } from '../../_helpers/services.js';
@@ -95,6 +96,27 @@ describe('waitFor', () => {
     } finally {
       server.forceShutdown();
       await probes.close();
+    }
+  });
+
+  test('grpc://: the path is the service, percent-decoded, slashes kept; an IPv6 address in brackets', async () => {
+    const probes = createProbes({ readiness: { 'team/db': async () => {} } });
+    const server = new grpcjs.Server();
+    addHealthService(server, probes);
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('[::1]:0', grpcjs.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    try {
+      const ready: string[] = [];
+      await waitFor([`grpc://[::1]:${port}/team/db`, `grpc://[::1]:${port}/team%2Fdb`, `grpc://[::1]:${port}/`], {
+        ...QUICK,
+        timeoutMs: 30_000,
+        onProgress: (event) => void (event.type === 'ready' && ready.push(event.target)),
+      });
+      assert.equal(ready.length, 3);
+      await assert.rejects(waitFor([`grpc://[::1]:${port}/team%2`]), (error: unknown) => error instanceof InvalidOptionError && /is not grpc:\/\/host:port\[\/service\].*percent-encoded/.test(error.message));
+    } finally {
+      server.forceShutdown();
     }
   });
 
