@@ -2,7 +2,8 @@
  * Real gRPC parts for tests: a grpc-js server on 127.0.0.1, and a grpc-js client of the
  * health service built on `grpc-health-check`'s own service definition (loaded from its
  * .proto by @grpc/proto-loader), so that every call a test makes is a third-party client
- * reading shipshape's service.
+ * reading shipshape's service; and a unary method of the app's own (`WORK_SERVICE`) with its
+ * client, for the shutdown tests.
  */
 import * as grpcjs from '@grpc/grpc-js';
 import { service as healthDefinition } from 'grpc-health-check';
