@@ -31,8 +31,9 @@ import type { GrpcServerLike, HealthCheckRequest, HealthCheckResponse, HealthImp
  * returns every name with its status.
  *
  * A `Watch` never ends by itself, and grpc-js's `tryShutdown()` waits for every open call:
- * call the returned function first when you shut the server down yourself (later `Watch`
- * calls end at once with `UNAVAILABLE`, and the clients watch again elsewhere). Nothing is
+ * `gracefulShutdown(server)` ends them before its `tryShutdown()`; call the returned function
+ * first when you shut the server down yourself (later `Watch` calls end at once with
+ * `UNAVAILABLE`, and the clients watch again elsewhere). Nothing is
  * imported from `@grpc/grpc-js`: the definition and the protobuf codec are shipshape's own.
  *
  * @throws InvalidOptionError (`SHIPSHAPE_INVALID_OPTION`) when `server` has no `addService`

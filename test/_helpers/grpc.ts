@@ -2,7 +2,8 @@
  * Real gRPC parts for tests: a grpc-js server on 127.0.0.1, and a grpc-js client of the
  * health service built on `grpc-health-check`'s own service definition (loaded from its
  * .proto by @grpc/proto-loader), so that every call a test makes is a third-party client
- * reading shipshape's service.
+ * reading shipshape's service; and a unary method of the app's own (`WORK_SERVICE`) with its
+ * client, for the shutdown tests.
  */
 import * as grpcjs from '@grpc/grpc-js';
 import { service as healthDefinition } from 'grpc-health-check';
@@ -111,5 +112,63 @@ function watchCall(call: grpcjs.ClientReadableStream<{ status: string }>): Watch
     next: (count, timeoutMs = 5000) => until(() => (statuses.length >= count ? statuses.slice(0, count) : undefined), timeoutMs, `no ${count} statuses`),
     end: (timeoutMs = 5000) => until(() => code, timeoutMs, 'no end'),
     cancel: () => call.cancel(),
+  };
+}
+
+/**
+ * The app's own unary method for the shutdown tests, built by hand (no .proto): `Do` takes a
+ * number of milliseconds (`-1`: never answer) as text and answers `ok PID` after that long.
+ */
+export const WORK_SERVICE = {
+  Do: {
+    path: '/shipshape.test.Work/Do',
+    requestStream: false,
+    responseStream: false,
+    // an object: grpc-js sends no message for a falsy request (0)
+    requestSerialize: (request: { ms: number }) => Buffer.from(String(request.ms)),
+    requestDeserialize: (bytes: Buffer) => ({ ms: Number(bytes.toString()) }),
+    responseSerialize: (text: string) => Buffer.from(text),
+    responseDeserialize: (bytes: Buffer) => bytes.toString(),
+    originalName: 'do',
+  },
+} satisfies grpcjs.ServiceDefinition;
+
+/** Adds {@link WORK_SERVICE} to `server`; `served()` counts the calls answered. */
+export function addWorkService(server: grpcjs.Server): { served(): number } {
+  let served = 0;
+  server.addService(WORK_SERVICE, {
+    Do: (call: grpcjs.ServerUnaryCall<{ ms: number }, string>, callback: grpcjs.sendUnaryData<string>) => {
+      if (call.request.ms < 0) return;
+      setTimeout(() => {
+        served += 1;
+        callback(null, `ok ${process.pid}`);
+      }, call.request.ms);
+    },
+  });
+  return { served: () => served };
+}
+
+/** What a `Do` call ended with: the answer, or the gRPC status code it failed with. */
+export type WorkAnswer = { readonly answer: string } | { readonly code: number; readonly details: string };
+
+export interface WorkClient {
+  /** Calls `Do` with `ms`; every call has a 10 s deadline. */
+  call(ms: number): Promise<WorkAnswer>;
+  close(): void;
+}
+
+const WorkClientConstructor = grpcjs.makeGenericClientConstructor(WORK_SERVICE, 'Work');
+
+/** A grpc-js client of {@link WORK_SERVICE} at `target` (`127.0.0.1:PORT`, or `ipv4:a,b` with channel options). */
+export function workClient(target: string, options?: grpcjs.ChannelOptions): WorkClient {
+  const client = new WorkClientConstructor(target, grpcjs.credentials.createInsecure(), options) as unknown as grpcjs.Client & {
+    Do(request: { ms: number }, options: grpcjs.CallOptions, callback: (error: grpcjs.ServiceError | null, answer?: string) => void): void;
+  };
+  return {
+    call: (ms) =>
+      new Promise((resolve) =>
+        client.Do({ ms }, { deadline: Date.now() + 10_000 }, (error, answer) => resolve(error ? { code: error.code, details: error.details } : { answer: answer! })),
+      ),
+    close: () => client.close(),
   };
 }

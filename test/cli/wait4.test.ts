@@ -1,7 +1,7 @@
 /**
  * `shipshape wait4 TARGET...` through the real binary: any mix of database URLs, Redis,
- * memcached, RabbitMQ, NATS, MQTT, TCP ports and HTTP endpoints, against the real services,
- * brokers and local servers,
+ * memcached, RabbitMQ, NATS, MQTT, TCP ports, HTTP endpoints and gRPC health services, against
+ * the real services, brokers and local servers,
  * in parallel, each with its own stability window; malformed targets; `localhost` on
  * both loopback addresses; redaction.
  */
@@ -19,6 +19,10 @@ import { startMosquitto } from '../_helpers/mosquitto-server.js';
 import { startNatsServer } from '../_helpers/nats-server.js';
 import { AMQP_PORT, AMQP_URL, MEMCACHED_SERVER, MQTT_PORT, MQTT_URL, MYSQL_URL, NATS_PORT, NATS_URL, POSTGRES_URL, REDIS_URL, requireService } from '../_helpers/services.js';
 import { refusedPort } from '../_helpers/sockets.js';
+import { HealthImplementation } from 'grpc-health-check';
+import { createProbes } from '../../src/core/probes.js';
+import { addHealthService } from '../../src/grpc/health-service.js';
+import { startGrpcServer } from '../_helpers/grpc.js';
 import { linesOf, notReady, progressLines, readyAfter } from '../_helpers/wait4.js';
 
 const FAST = ['--interval', '0.2', '--stable', '0.4', '--timeout', '30'];
@@ -265,14 +269,15 @@ describe('wait4 with message brokers', () => {
 describe('wait4 targets', () => {
   test('a malformed target, an unknown scheme or none at all is exit 2 naming which, before any attempt', async () => {
     const cases: [string[], string][] = [
-      [[], 'no target: give one or more of a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, amqp(s)://, nats://, mqtt(s)://, tcp:// or http(s):// URL'],
-      [['tcp://127.0.0.1:1', 'ftp://files'], 'target 2 has an unknown scheme (ftp://): expected a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, amqp(s)://, nats://, mqtt(s)://, tcp:// or http(s):// URL'],
-      [['just-a-word'], 'target 1 is not a URL: expected a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, amqp(s)://, nats://, mqtt(s)://, tcp:// or http(s):// URL'],
+      [[], 'no target: give one or more of a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, amqp(s)://, nats://, mqtt(s)://, tcp://, http(s):// or grpc:// URL'],
+      [['tcp://127.0.0.1:1', 'ftp://files'], 'target 2 has an unknown scheme (ftp://): expected a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, amqp(s)://, nats://, mqtt(s)://, tcp://, http(s):// or grpc:// URL'],
+      [['just-a-word'], 'target 1 is not a URL: expected a postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:, redis://, rediss://, memcached://, amqp(s)://, nats://, mqtt(s)://, tcp://, http(s):// or grpc:// URL'],
       [['db:5432'], 'target 1 is host:port, not a URL: write tcp://host:port (or the service\'s own URL)'],
       [['tcp://db'], 'target 1 is not tcp://host:port (IPv6 as tcp://[::1]:port)'],
       [['tcp://db:70000'], 'target 1 is not tcp://host:port (IPv6 as tcp://[::1]:port)'],
       [['tcp://admin:hunter2hunter2@db:1'], 'target 1 is not tcp://host:port (IPv6 as tcp://[::1]:port)'],
       [['memcached://'], 'target 1 is not memcached://host[:port] (IPv6 as memcached://[::1]:port)'],
+      [['grpc://payments'], 'target 1 is not grpc://host:port[/service] (IPv6 as grpc://[::1]:port)'],
       [['redis://:hunter2hunter2@'], 'target 1 is not a valid redis:// URL (redis://host[:port])'],
       [['https://'], 'target 1 is not a valid https:// URL'],
       [['mysql://root:hunter2hunter2@[::1/test'], 'target 1 is not a valid mysql:// URL'],
@@ -338,6 +343,35 @@ describe('wait4 targets', () => {
     assert.match(output, /postgres:\/\/\*\*\*@127\.0\.0\.1/);
     assert.match(output, /http:\/\/\*\*\*@127\.0\.0\.1:\d+\/broken\?token=\*\*\*/);
     for (const label of [`amqp://***@127.0.0.1:${AMQP_PORT}`, `nats://***@127.0.0.1:${refused}`, `mqtts://***@127.0.0.1:${refused}`]) assert.ok(output.includes(`${label} is not ready`), label);
+  });
+});
+
+describe('wait4 grpc://', () => {
+  test('waits for SERVING from a grpc-health-check server and from addHealthService; NOT_SERVING and an unknown service are not ready', async () => {
+    const thirdParty = await startGrpcServer((server) => new HealthImplementation({ '': 'SERVING', 'payments.v1.Payments': 'SERVING', 'search.v1.Search': 'NOT_SERVING' }).addToServer(server));
+    const probes = createProbes({ readiness: { db: async () => {} } });
+    const ours = await startGrpcServer((server) => addHealthService(server, probes));
+    try {
+      const ready = [`grpc://127.0.0.1:${thirdParty.port}`, `grpc://127.0.0.1:${thirdParty.port}/payments.v1.Payments`, `grpc://127.0.0.1:${ours.port}/readiness`, `grpc://127.0.0.1:${ours.port}/db`];
+      const run = await shipshape(['wait4', ...ready, ...FAST]);
+      assert.equal(run.status, 0, run.stderr);
+      for (const target of ready) assert.ok(readyAfter(run.stdout, target, '0.4') !== undefined, `${target} in\n${run.stdout}`);
+
+      const notServing = [`grpc://127.0.0.1:${thirdParty.port}/search.v1.Search`, `grpc://127.0.0.1:${ours.port}/nope`];
+      const failing = await shipshape(['wait4', ...notServing, '--timeout', '1', '--interval', '0.2', '--stable', '0.4']);
+      assert.equal(failing.status, 1, failing.stderr);
+      assert.deepEqual(
+        notReady(failing.stdout).map((line) => [line.target, line.cause]),
+        [
+          [notServing[0], 'service "search.v1.Search" is NOT_SERVING'],
+          [notServing[1], 'Health/Check failed: NOT_FOUND: unknown service "nope"'],
+        ],
+      );
+    } finally {
+      thirdParty.close();
+      ours.close();
+      await probes.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The NestJS wiring that docs/grpc.md shows: a Nest gRPC microservice (`Transport.GRPC`)
  * gets the health service through `onLoadPackageDefinition`, beside its own service, and
- * both answer on one port.
+ * both answer on one port; `gracefulShutdown` given the server Nest hands over shuts it down.
  */
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcMethod, Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { createProbes } from '../../src/core/probes.js';
+import { gracefulShutdown } from '../../src/core/shutdown/graceful-shutdown.js';
 import { addHealthService } from '../../src/grpc/health-service.js';
 import { healthClient } from '../_helpers/grpc.js';
 import { refusedPort } from '../_helpers/sockets.js';
@@ -63,6 +64,39 @@ describe('addHealthService in a NestJS gRPC microservice', () => {
       echo.close();
       await app.close();
       await probes.close();
+    }
+  });
+  it('shuts down through gracefulShutdown given the server Nest hands over, with app.close() as a hook: watch ended, exit 0', async () => {
+    const probes = createProbes();
+    const port = await refusedPort();
+    let grpcServer: grpcjs.Server | undefined;
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
+      transport: Transport.GRPC,
+      options: {
+        package: 'echo',
+        protoPath: PROTO,
+        url: `127.0.0.1:${port}`,
+        onLoadPackageDefinition: (_definition, server) => {
+          grpcServer = server as grpcjs.Server;
+          addHealthService(server, probes);
+        },
+      },
+      logger: false,
+    });
+    await app.listen();
+    const health = healthClient(port);
+    let closed = false;
+    try {
+      const watch = health.watch('readiness');
+      assert.deepEqual(await watch.next(1), ['SERVING']);
+      const controller = gracefulShutdown(grpcServer!, { probes, delayMs: 100, timeoutMs: 5000, signals: [], exit: false, onShutdown: [() => app.close().then(() => void (closed = true))] });
+      assert.equal(await controller.shutdown(), 0);
+      assert.deepEqual(watch.statuses, ['SERVING', 'NOT_SERVING']);
+      assert.equal(watch.ended(), grpcjs.status.OK);
+      assert.equal(closed, true, 'app.close() ran as a hook');
+    } finally {
+      health.close();
+      if (!closed) await app.close();
     }
   });
 });

@@ -3,7 +3,8 @@
  * Bun's own `sql`, ioredis and node-redis, `bun:sqlite` and `node:sqlite`), the URL checks
  * (the drivers pg, mysql2, amqplib, nats and mqtt load there; redis and memcached speak for
  * themselves), `http`, `tcp` and the process checks pass against the real services
- * (test/_fixtures/runtimes/checks.mjs). The CLI under each runtime: cli.test.ts.
+ * (test/_fixtures/runtimes/checks.mjs), and `probe --grpc` against a grpc-js health
+ * service. The rest of the CLI under each runtime: cli.test.ts.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,9 +15,11 @@ import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { withProbes } from '../../src/adapters/node.js';
 import { createProbes } from '../../src/index.js';
-import { buildPackage } from '../_helpers/build.js';
+import { buildPackage, ROOT } from '../_helpers/build.js';
 import { FIXTURES, findRuntime, requireRuntime, runToEnd, RUNTIME_NAMES, type Runtime, type RuntimeName } from '../_helpers/runtimes.js';
 import { AMQP_PORT, MQTT_PORT, NATS_PORT, requireService } from '../_helpers/services.js';
+import { addHealthService } from '../../src/grpc.js';
+import { startGrpcServer, type GrpcServer } from '../_helpers/grpc.js';
 
 const RUNTIMES = RUNTIME_NAMES.map((name) => [name, findRuntime(name)] as const);
 
@@ -41,6 +44,7 @@ const PROCESS = ['event-loop-delay', 'memory-heap', 'memory-rss', 'disk-space'];
 const OWN: Record<RuntimeName, string[]> = { bun: ['postgres-bun-sql', 'sqlite-bun'], deno: [] };
 
 let target: http.Server;
+let grpcTarget: GrpcServer;
 let targetUrl = '';
 let dir = '';
 
@@ -49,12 +53,14 @@ before(async () => {
   target = http.createServer(withProbes(createProbes({ readiness: { db: () => {} } }), (req, res) => res.end('app')));
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
   targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  grpcTarget = await startGrpcServer((server) => addHealthService(server, createProbes({ readiness: { db: () => {} } })));
   dir = mkdtempSync(path.join(os.tmpdir(), 'shipshape-runtimes-'));
 });
 
 after(() => {
   target?.closeAllConnections();
   target?.close();
+  grpcTarget?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -98,6 +104,16 @@ for (const [name, runtime] of RUNTIMES) {
       assert.deepEqual(report.map((check) => check.status), ['fail', 'fail']);
       assert.match(report[0]!.reason, /refused|ECONNREFUSED/i);
       assert.match(report[1]!.reason, /cannot open .*missing\.db/);
+    });
+
+    it('runs the CLI: shipshape probe --grpc asks a grpc-js health service over node:http2', async (t) => {
+      const rt = await ready(t, []);
+      if (!rt) return;
+      const main = path.join(ROOT, 'dist/cli/main.js');
+      const serving = await runToEnd(rt, main, ['probe', '--ready', '--grpc', `127.0.0.1:${grpcTarget.port}`]);
+      assert.deepEqual([serving.status, serving.stdout, serving.stderr], [0, 'SERVING\n', '']);
+      const unknown = await runToEnd(rt, main, ['probe', '--grpc', `127.0.0.1:${grpcTarget.port}`, '--service', 'nope']);
+      assert.deepEqual([unknown.status, unknown.stderr], [1, `shipshape probe: 127.0.0.1:${grpcTarget.port}: Health/Check failed: NOT_FOUND: unknown service "nope"\n`]);
     });
   });
 }

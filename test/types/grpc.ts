@@ -4,7 +4,8 @@
  * `addHealthService` without shipshape's types naming `@grpc/grpc-js`.
  */
 import { Server } from '@grpc/grpc-js';
-import { createProbes, grpc, type CheckSpec } from '../../src/index.js';
+import http from 'node:http';
+import { createProbes, gracefulShutdown, grpc, type CheckSpec } from '../../src/index.js';
 import { addHealthService, type GrpcServerLike } from '../../src/grpc.js';
 
 const probes = createProbes({ readiness: { payments: grpc('payments:50051', { service: 'payments.v1.Payments', tls: { ca: 'PEM' } }) } });
@@ -16,6 +17,10 @@ const structural: GrpcServerLike = new Server();
 void structural;
 const spec: CheckSpec = grpc('[::1]:50051', { tls: true, timeoutMs: 500, critical: false, cacheMs: 1000 });
 void spec;
+
+// gracefulShutdown takes a grpc-js Server, alone or with HTTP servers
+gracefulShutdown(new Server(), { probes });
+gracefulShutdown([http.createServer(), new Server()], { probes });
 
 // @ts-expect-error — the server comes first
 addHealthService(probes, new Server());

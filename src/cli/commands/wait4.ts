@@ -1,7 +1,8 @@
 /**
  * `shipshape wait4 TARGET...`: waits, like `wait4db`, for any mix of databases, Redis,
- * memcached, message brokers, TCP ports and HTTP endpoints, in parallel, each with its own
- * stability window (SPEC §5): `waitFor` of src/jobs/wait, whose `kinds.ts` lists the targets.
+ * memcached, message brokers, TCP ports, HTTP endpoints and gRPC health services, in parallel,
+ * each with its own stability window (SPEC §5): `waitFor` of src/jobs/wait, whose `kinds.ts`
+ * lists the targets.
  */
 import { UsageError } from '../../core/errors.js';
 import { parseTarget, TARGET_FORMS } from '../../jobs/wait/index.js';
@@ -27,6 +28,7 @@ Targets:
   mqtt://[user:password@]host[:port]  mqtts://…                      a QoS 1 publish is acknowledged
   tcp://host:port                                                    a connection opens
   http://…  https://…                                                GET answers 2xx or 3xx
+  grpc://host:port[/service]                                         health Check answers SERVING
   localhost is tried as 127.0.0.1 and ::1 (except over TLS and in a list of NATS servers)
 
 Options:

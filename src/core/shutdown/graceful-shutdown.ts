@@ -31,7 +31,10 @@ export interface ShutdownController {
  * closes WebSocket clients with 1001, aborts `controller.signal`, waits up to `timeoutMs`
  * for what is in flight, destroys what is left, runs the `onShutdown` hooks, closes the
  * probes and exits 0 — or 1 if it destroyed connections or a hook failed or timed out.
- * Several servers (an array) follow that one timeline together.
+ * Several servers (an array) follow that one timeline together. A `@grpc/grpc-js` `Server`
+ * follows it too: its health service (`shipshape/grpc`) answers `NOT_SERVING` from the signal,
+ * `tryShutdown()` after `delayMs` (its health `Watch` calls ended first), `forceShutdown()` at
+ * `timeoutMs`.
  *
  * Kubernetes removes a terminating pod from its Service's endpoints at the same time as it
  * sends SIGTERM, and proxies learn of it a little later: serving on during `delayMs` is

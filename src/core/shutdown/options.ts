@@ -9,6 +9,7 @@ import { describe, expectKnownKeys, expectNonNegativeNumber, expectPositiveNumbe
 import type { Probes } from '../probes.js';
 import type { BunServerLike } from './targets/bun.js';
 import type { DenoServerLike } from './targets/deno.js';
+import type { GrpcServerShutdownLike } from './targets/grpc.js';
 import { toWebSocketServers, type ShutdownWebSocketServer } from './websockets.js';
 
 /** A cleanup step run after the server has closed; its signal aborts at `hookTimeoutMs`. */
@@ -17,10 +18,10 @@ export type ShutdownHook = (signal: AbortSignal) => unknown;
 /**
  * What `gracefulShutdown` stops: a node:http(s) server (also what Express, Koa and
  * Hono's node server give), a node:http2 server, a Fastify instance, a `Bun.serve()` or
- * `Deno.serve()` server, any object with `close()` (awaited, or given a callback if it takes
+ * `Deno.serve()` server, a `@grpc/grpc-js` `Server`, any object with `close()` (awaited, or given a callback if it takes
  * one), or `null` for a worker with no server. Several go in an array.
  */
-export type ShutdownServer = { close(...args: never[]): unknown } | BunServerLike | DenoServerLike | null;
+export type ShutdownServer = { close(...args: never[]): unknown } | BunServerLike | DenoServerLike | GrpcServerShutdownLike | null;
 
 export type { ShutdownWebSocketServer } from './websockets.js';
 

@@ -15,13 +15,14 @@ import { bunKind } from './targets/bun.js';
 import { closableKind } from './targets/closable.js';
 import { denoKind } from './targets/deno.js';
 import { fastifyKind } from './targets/fastify.js';
+import { grpcKind } from './targets/grpc.js';
 import { http2Kind } from './targets/http2.js';
 import { httpKind } from './targets/http.js';
 import { toWebSocketOwners, webSocketsTarget } from './websockets.js';
 
 /** One kind of server, as the shutdown sequence drives it. */
 export interface ShutdownTarget {
-  /** `http server`, `http2 server`, `Fastify`, `Bun server`, `WebSocket clients`, `server` or `no server`, for the log lines. */
+  /** `http server`, `http2 server`, `Fastify`, `Bun server`, `gRPC server`, `WebSocket clients`, `server` or `no server`, for the log lines. */
   readonly label: string;
   /** Readiness just failed: every response from now on says `Connection: close`. */
   drain(): void;
@@ -52,7 +53,7 @@ export interface ShutdownKind {
 }
 
 /** The kinds, tried in order: the first that recognizes a server drives it. */
-const KINDS: readonly ShutdownKind[] = [http2Kind, httpKind, fastifyKind, bunKind, denoKind, closableKind];
+const KINDS: readonly ShutdownKind[] = [http2Kind, httpKind, fastifyKind, bunKind, denoKind, grpcKind, closableKind];
 
 /**
  * Builds one target for `servers` (a server, `null`, or an array of them) and the clients

@@ -93,9 +93,42 @@ export function shown(url: URL, path: string): string {
   return `${url.protocol}//${url.host}${prefixed(url, path)}`;
 }
 
-// --- internal ---
+/** The deadline of an ask passed: `reasonOf` says `no answer within N s`. */
+export class DeadlineError extends Error {}
 
-class DeadlineError extends Error {}
+/** One short line: what went wrong, for a socket or a URL (or a gRPC server's `host:port`: `probe --grpc`). */
+export function reasonOf(error: unknown, where: string, socket: boolean, timeoutMs: number): string {
+  if (error instanceof DeadlineError) return `${where}: no answer within ${timeoutMs / 1000} s`;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (socket) {
+    switch (code) {
+      case 'ENOENT':
+        return `${where}: no such socket (is the app running, and does it call probes.listen()?)`;
+      case 'ECONNREFUSED':
+        return `${where}: nothing listens on the socket (the process is gone?)`;
+      case 'EACCES':
+        return `${where}: permission denied (the socket is mode 0600: probe as the app's user)`;
+      case 'ENOTSOCK':
+        return `${where}: not a socket`;
+    }
+  }
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `${where}: connection refused`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `${where}: host not found`;
+    case 'ECONNRESET':
+      return `${where}: the connection closed before an answer`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${where}: host unreachable`;
+  }
+  const message = error instanceof Error && error.message ? error.message : String(code ?? error);
+  return `${where}: ${message.split('\n')[0]}`;
+}
+
+// --- internal ---
 
 /** BASE's path prefix + the probe's path: `http://h/app/` + `/readyz` → `/app/readyz`, with BASE's query. */
 function prefixed(url: URL, path: string): string {
@@ -135,36 +168,4 @@ function location(res: IncomingMessage, target: AskTarget): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** One short line: what went wrong, for a socket or a URL. */
-function reasonOf(error: unknown, where: string, socket: boolean, timeoutMs: number): string {
-  if (error instanceof DeadlineError) return `${where}: no answer within ${timeoutMs / 1000} s`;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (socket) {
-    switch (code) {
-      case 'ENOENT':
-        return `${where}: no such socket (is the app running, and does it call probes.listen()?)`;
-      case 'ECONNREFUSED':
-        return `${where}: nothing listens on the socket (the process is gone?)`;
-      case 'EACCES':
-        return `${where}: permission denied (the socket is mode 0600: probe as the app's user)`;
-      case 'ENOTSOCK':
-        return `${where}: not a socket`;
-    }
-  }
-  switch (code) {
-    case 'ECONNREFUSED':
-      return `${where}: connection refused`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `${where}: host not found`;
-    case 'ECONNRESET':
-      return `${where}: the connection closed before an answer`;
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `${where}: host unreachable`;
-  }
-  const message = error instanceof Error && error.message ? error.message : String(code ?? error);
-  return `${where}: ${message.split('\n')[0]}`;
 }

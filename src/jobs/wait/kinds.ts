@@ -18,6 +18,7 @@ import { rabbitmq } from '../../checks/rabbitmq.js';
 import { redis } from '../../checks/redis.js';
 import { tcp } from '../../checks/tcp.js';
 import { databaseTarget, hostPortTarget, urlTarget, type WaitTarget } from './target-shapes.js';
+import { grpcTarget } from './grpc-target.js';
 
 /** A kind of target. */
 export interface TargetKind {
@@ -46,6 +47,7 @@ export const TARGET_KINDS: readonly TargetKind[] = [
   { schemes: ['mqtt:', 'mqtts:'], forms: ['mqtt(s)://'], parse: namedHost(afterLoading(loadMqtt, (url) => mqtt(url)), 'mqtts:', '//host[:port]') },
   { schemes: ['tcp:'], forms: ['tcp://'], parse: hostPortTarget(undefined, (host, port) => tcp(host, port)) },
   { schemes: ['http:', 'https:'], forms: ['http(s)://'], parse: namedHost((url) => http(url), 'https:') },
+  { schemes: ['grpc:'], forms: ['grpc://'], parse: grpcTarget },
 ];
 
 /** The kind of `scheme`, or `undefined`. */

@@ -34,7 +34,7 @@ describe('gracefulShutdown: options', () => {
 
   it('rejects a bad server, signal, duration, hook, exit or option with a message naming it', () => {
     const cases: [ShutdownServer | unknown, Record<string, unknown>, RegExp][] = [
-      [undefined, {}, /`server` to be an http2 server, an http\(s\)\.Server, a Fastify instance, a Bun\.serve\(\) server, a Deno\.serve\(\) server, an object with close\(\) or null, or an array of them, got `undefined`/],
+      [undefined, {}, /`server` to be an http2 server, an http\(s\)\.Server, a Fastify instance, a Bun\.serve\(\) server, a Deno\.serve\(\) server, a grpc-js Server, an object with close\(\) or null, or an array of them, got `undefined`/],
       [{}, {}, /`server`.*got an object/],
       [[null, 5], {}, /`server\[1\]` to be an http2 server, .* or null, got `5`/],
       [null, { websockets: {} }, /`websockets` to be a ws WebSocketServer or a socket\.io Server, or an array of them, got an object/],

@@ -7,7 +7,10 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { describe, test } from 'node:test';
-import { InvalidOptionError } from '../../../src/index.js';
+import { createProbes, InvalidOptionError } from '../../../src/index.js';
+import { addHealthService } from '../../../src/grpc.js';
+import * as grpcjs from '@grpc/grpc-js';
+import { startGrpcServer } from '../../_helpers/grpc.js';
 import { waitFor, WaitTimeoutError, type WaitProgress } from '../../../src/jobs/index.js';
 import { runWithoutPackages, sourceUrl } from '../../_helpers/hidden-packages.js';
 import { AMQP_PORT, AMQP_URL, MEMCACHED_SERVER, MQTT_PORT, MQTT_URL, NATS_PORT, NATS_URL, POSTGRES_URL, REDIS_URL, requireService } from '../../_helpers/services.js';
@@ -97,6 +100,77 @@ describe('waitFor', () => {
     assert.equal(events.at(-1)?.type, 'ready');
   });
 
+  test('grpc://host:port/service waits until the health service answers SERVING for that service', async () => {
+    const probes = createProbes({ readiness: { db: async () => {} }, manualReady: true });
+    const { server, port } = await startGrpcServer((server) => addHealthService(server, probes));
+    const before = open();
+    const events: WaitProgress[] = [];
+    try {
+      await waitFor([`grpc://127.0.0.1:${port}/readiness`, `grpc://localhost:${port}`, `grpc://127.0.0.1:${port}/db`], {
+        ...QUICK,
+        timeoutMs: 30_000,
+        onProgress: (event) => {
+          events.push(event);
+          if (event.type === 'failed' && event.attempt === 3) probes.markReady();
+        },
+      });
+      const failed = events.flatMap((event) => (event.type === 'failed' ? [[event.target, event.cause]] : []));
+      assert.deepEqual(failed.slice(0, 2), [
+        [`grpc://127.0.0.1:${port}/readiness`, 'service "readiness" is NOT_SERVING'],
+        // localhost is tried on both loopback addresses; the server listens on 127.0.0.1 alone
+        [`grpc://localhost:${port}`, '127.0.0.1: service "" is NOT_SERVING; [::1]: ECONNREFUSED'],
+      ]);
+      assert.ok(!failed.some(([target]) => target === `grpc://127.0.0.1:${port}/db`), 'a check alone ignores the app state');
+      assert.deepEqual(events.filter((event) => event.type === 'ready').length, 3);
+      await assertNothingLeft(before);
+    } finally {
+      server.forceShutdown();
+      await probes.close();
+    }
+  });
+
+  test('grpc://: the path is the service, percent-decoded, slashes kept; an IPv6 address in brackets', async () => {
+    const probes = createProbes({ readiness: { 'team/db': async () => {} } });
+    const server = new grpcjs.Server();
+    addHealthService(server, probes);
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('[::1]:0', grpcjs.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    try {
+      const ready: string[] = [];
+      await waitFor([`grpc://[::1]:${port}/team/db`, `grpc://[::1]:${port}/team%2Fdb`, `grpc://[::1]:${port}/`], {
+        ...QUICK,
+        timeoutMs: 30_000,
+        onProgress: (event) => void (event.type === 'ready' && ready.push(event.target)),
+      });
+      assert.equal(ready.length, 3);
+      await assert.rejects(waitFor([`grpc://[::1]:${port}/team%2`]), (error: unknown) => error instanceof InvalidOptionError && /is not grpc:\/\/host:port\[\/service\].*percent-encoded/.test(error.message));
+    } finally {
+      server.forceShutdown();
+    }
+  });
+
+  test('grpc://: an unknown service or a refused port fails with a short cause until the timeout', async () => {
+    const { server, port } = await startGrpcServer((server) => addHealthService(server, createProbes()));
+    const refused = await refusedPort();
+    try {
+      const error = await waitFor([`grpc://127.0.0.1:${port}/nope`, `grpc://127.0.0.1:${refused}`], { ...QUICK, timeoutMs: 1000 }).then(
+        () => assert.fail('resolved'),
+        (rejection: unknown) => rejection,
+      );
+      assert.ok(error instanceof WaitTimeoutError);
+      assert.deepEqual(
+        error.targets.map(({ target, cause }) => [target, cause]),
+        [
+          [`grpc://127.0.0.1:${port}/nope`, 'Health/Check failed: NOT_FOUND: unknown service "nope"'],
+          [`grpc://127.0.0.1:${refused}`, 'ECONNREFUSED'],
+        ],
+      );
+    } finally {
+      server.forceShutdown();
+    }
+  });
+
   test('rejects at timeoutMs with WaitTimeoutError naming each target still failing, credentials redacted', async () => {
     const secret = `Pw-${process.pid}-wait-secret`;
     const [pgPort, redisPort] = [await refusedPort(), await refusedPort()];
@@ -148,11 +222,14 @@ describe('waitFor', () => {
 
   test('refuses a target that is not one it knows, or bad options, before trying anything, never echoing a target', async () => {
     const invalid = (pattern: RegExp) => (error: unknown) => error instanceof InvalidOptionError && pattern.test(error.message) && !error.message.includes('hunter2');
-    await assert.rejects(waitFor(['tcp://127.0.0.1:1', 'ftp://u:hunter2@files']), invalid(/^targets\[1\] has an unknown scheme \(ftp:\/\/\): expected a postgres:\/\/, .* or http\(s\):\/\/ URL$/));
+    await assert.rejects(waitFor(['tcp://127.0.0.1:1', 'ftp://u:hunter2@files']), invalid(/^targets\[1\] has an unknown scheme \(ftp:\/\/\): expected a postgres:\/\/, .*, http\(s\):\/\/ or grpc:\/\/ URL$/));
     await assert.rejects(waitFor(['db:5432']), invalid(/^targets\[0\] is host:port, not a URL/));
     await assert.rejects(waitFor(['redis://:hunter2@']), invalid(/^targets\[0\] is not a valid redis:\/\/ URL/));
     await assert.rejects(waitFor(['amqp://guest:hunter2@rabbitmq/a/b']), invalid(/^targets\[0\] is not a valid amqp:\/\/ URL \(amqp:\/\/host\[:port\]\[\/vhost\], a \/ in the vhost written %2F\)$/));
     await assert.rejects(waitFor(['nats://a:4222,tcp://hunter2@b']), invalid(/^targets\[0\] is not a valid nats:\/\/ URL/));
+    await assert.rejects(waitFor(['grpc://payments']), invalid(/^targets\[0\] is not grpc:\/\/host:port\[\/service\] \(IPv6 as grpc:\/\/\[::1\]:port\)$/));
+    await assert.rejects(waitFor(['grpc://u:hunter2@payments:50051']), invalid(/^targets\[0\] is not grpc:\/\/host:port\[\/service\]/));
+    await assert.rejects(waitFor(['grpc://payments:50051/a?b']), invalid(/^targets\[0\] is not grpc:\/\/host:port\[\/service\]/));
     await assert.rejects(waitFor([]), invalid(/non-empty array/));
     await assert.rejects(waitFor(['tcp://127.0.0.1:1'], { stableMs: 5000, timeoutMs: 5000 }), invalid(/`stableMs` \(5000\) to be shorter than `timeoutMs` \(5000\)/));
     await assert.rejects(waitFor(['tcp://127.0.0.1:1'], { intervalMs: -1 }), invalid(/`intervalMs` to be a positive number/));
