@@ -73,6 +73,8 @@ export class CheckRunner {
   #resolve: ((result: CheckResult) => void) | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #startedAt = 0;
+  /** Whether the run's deadline keeps the process alive (a periodic background run's does not). */
+  #keepAlive = true;
   /** The check's work has not settled yet (in flight, or abandoned at its timeout). */
   #working = false;
   /**
@@ -158,11 +160,18 @@ export class CheckRunner {
       work = Promise.reject(error);
     }
     this.#working = true;
-    this.#deadline.arm(!unref);
+    this.#keepAlive = !unref;
     // always settled through a promise, never in this call: probes.check() is not re-entered
     Promise.resolve(work).then(this.#onDone, this.#onFailed);
+    // the deadline is armed after this turn's microtasks: a check that settled meanwhile
+    // (an async function with nothing to wait for, a cached or in-memory answer) needs none
+    void SETTLED.then(this.#armDeadline);
     return run;
   }
+
+  readonly #armDeadline = (): void => {
+    if (this.#working && !this.#abandoned) this.#deadline.arm(this.#keepAlive);
+  };
 
   readonly #capture = (resolve: (result: CheckResult) => void, reject: (error: unknown) => void): void => {
     this.#resolve = resolve;
@@ -274,6 +283,9 @@ interface Abandoned {
   readonly startedAt: number;
   readonly timeoutMs: number;
 }
+
+/** A promise already settled: `then` on it runs a callback after this turn's microtasks (without queueMicrotask's AsyncResource). */
+const SETTLED = Promise.resolve();
 
 let getEventListeners: ((target: EventTarget, type: string) => unknown[]) | undefined;
 
