@@ -194,7 +194,7 @@ function printTable(list: readonly Row[], instructions: ReadonlyMap<string, read
     const candidate = get(row.candidate)!;
     const relative = (value: number): string => (row.show === 'pct' ? `${value >= alone ? '+' : ''}${((value / alone - 1) * 100).toFixed(1)} %` : `${(value / alone).toFixed(3)}×`);
     const floor = noop ?? alone;
-    const met = row.goal === undefined ? '' : candidate <= row.goal.factor * floor ? `yes (${relative(candidate)})` : `**no** (${((candidate / floor - 1) * 100).toFixed(1)} % over ${noop ? 'the no-op' : 'it'})`;
+    const met = row.goal === undefined ? '' : candidate <= row.goal.factor * floor ? `✅ (${relative(candidate)})` : `✗ (${((candidate / floor - 1) * 100).toFixed(1)} % over ${noop ? 'the no-op' : 'it'})`;
     const cells = [
       row.figure,
       `${format(alone)}${mark(row.alone)}`,

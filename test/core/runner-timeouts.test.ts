@@ -89,13 +89,24 @@ describe('check runner timeouts', () => {
 
   it('lets the next run start at once when the abandoned run settles by failing', async () => {
     let runs = 0;
+    const signals: AbortSignal[] = [];
     const probes = createProbes({
-      readiness: { db: { timeoutMs: 20, run: () => (runs += 1) === 1 ? sleep(50).then(() => Promise.reject(new Error('late'))) : undefined } },
+      readiness: {
+        db: {
+          timeoutMs: 20,
+          run: (signal) => {
+            signals.push(signal);
+            return (runs += 1) === 1 ? sleep(50).then(() => Promise.reject(new Error('late'))) : undefined;
+          },
+        },
+      },
     });
     assert.equal((await probes.check('readiness')).status, 'fail');
     await sleep(60);
     assert.equal((await probes.check('readiness')).status, 'pass');
     assert.equal(runs, 2);
+    assert.equal(signals[0]?.aborted, true);
+    assert.equal(signals[1]?.aborted, false, 'the run after a timeout got the signal that timeout aborted');
   });
 
   it('treats Infinity as "never" and caps a timeout past setTimeout’s range instead of firing at once', async () => {
