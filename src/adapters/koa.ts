@@ -56,21 +56,10 @@ export function koaProbes(probes: Probes): Middleware {
 
 function answer(ctx: ParameterizedContext, response: ProbeResponse): void {
   ctx.status = response.status;
-  ctx.set(withoutLength(response.headers));
+  // Content-Length left out: Koa sets it from the body (and keeps it for HEAD)
+  const { 'content-length': _length, ...headers } = response.headers;
+  ctx.set(headers);
   ctx.body = response.body; // Koa omits it for HEAD
-}
-
-/** The shared `ok`'s headers, as Koa gets them: copied once, not on every probe. */
-const koaHeaders = new WeakMap<object, Record<string, string>>();
-
-/** Content-Length left out: Koa sets it from the body (and keeps it for HEAD). */
-function withoutLength(headers: Readonly<Record<string, string>>): Record<string, string> {
-  // only a frozen answer (the shared ok) is seen again; others are copied once each
-  const known = koaHeaders.get(headers);
-  if (known) return known;
-  const { 'content-length': _length, ...rest } = headers;
-  if (Object.isFrozen(headers)) koaHeaders.set(headers, rest);
-  return rest;
 }
 
 function koaAccept(ctx: ParameterizedContext): string {
