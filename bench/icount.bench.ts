@@ -7,8 +7,6 @@
 // BENCH_JOBS servers are counted at once (default 2; the machine's load moves a count by
 // 1–3 %, so a row's servers are counted close together); BENCH_PROCESSES, BENCH_BEFORE and
 // BENCH_CALLGRIND_DIR: see BENCHMARKS.md. 25–50 minutes on 2 vCPUs.
-// Phase 2, once shipshape/fetch lands: a `fetch` mode in hono-app.ts (the app's fetch wrapped
-// by fetch's withProbes) and `fetch: true` on Hono below add its row.
 import { countSyscalls, drive, hasCommand, REQUESTS, sequential, SEQUENTIAL, startCounted, type Count } from './_callgrind.js';
 import { startServer, variant, type Variant } from './_lib.js';
 
@@ -45,7 +43,7 @@ const FRAMEWORKS = [
   { name: 'Express 5', script: 'express-app.ts', args: [], attach: true },
   { name: 'Fastify 5', script: 'fastify-app.ts', args: [], attach: true },
   { name: 'Koa 3', script: 'koa-app.ts', args: [], attach: false },
-  { name: 'Hono 4', script: 'hono-app.ts', args: [], attach: false, fetch: false },
+  { name: 'Hono 4', script: 'hono-app.ts', args: [], attach: false, fetch: true },
 ] as const;
 
 function rows(): Row[] {
@@ -81,6 +79,15 @@ function rows(): Row[] {
     alone: node('terminus+checks', '/readyz'),
     candidate: node('adapter+checks', '/readyz'),
     goal: { factor: 1, text: '≤ terminus' },
+    show: 'ratio',
+  });
+  // both paths on one server: the checks' latest results against a probe without checks
+  const background = (path: string): Point => node('adapter+checks+background', path);
+  list.push({
+    figure: '`/readyz` with 2 background checks (`intervalMs`) vs `/livez`: `withProbes`',
+    alone: background('/livez'),
+    candidate: background('/readyz'),
+    goal: { factor: 1.02, text: '≤ `/livez` (+2 %)' },
     show: 'ratio',
   });
   return list;
@@ -187,7 +194,7 @@ function printTable(list: readonly Row[], instructions: ReadonlyMap<string, read
     const candidate = get(row.candidate)!;
     const relative = (value: number): string => (row.show === 'pct' ? `${value >= alone ? '+' : ''}${((value / alone - 1) * 100).toFixed(1)} %` : `${(value / alone).toFixed(3)}×`);
     const floor = noop ?? alone;
-    const met = row.goal === undefined ? '' : candidate <= row.goal.factor * floor ? `yes (${relative(candidate)})` : `**no** (${((candidate / floor - 1) * 100).toFixed(1)} % over ${noop ? 'the no-op' : 'it'})`;
+    const met = row.goal === undefined ? '' : candidate <= row.goal.factor * floor ? `✅ (${relative(candidate)})` : `✗ (${((candidate / floor - 1) * 100).toFixed(1)} % over ${noop ? 'the no-op' : 'it'})`;
     const cells = [
       row.figure,
       `${format(alone)}${mark(row.alone)}`,

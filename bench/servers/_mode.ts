@@ -9,6 +9,9 @@
 //            an onRequest hook that only calls done()): what any middleware costs there
 //   checks   (beside another mode) readiness with two trivial checks, for shipshape and terminus:
 //            the /readyz figure of icount.bench.ts
+//   background (beside `checks`) the two checks run in the background (intervalMs: 1000), so
+//            /readyz reads their latest results
+//   fetch    Hono only: the app's fetch wrapped by shipshape/fetch's withProbes, no middleware
 //   alt      the other side of the adapter's trade-off (_alternatives.ts), for tradeoffs.bench.ts
 //   routes   Fastify only: probe routes instead of the adapter's onRequest hook (_alternatives.ts)
 //   bare     the framework's app built and its server listening, but every request answered by
@@ -22,7 +25,7 @@ import { attachProbes } from '../../src/adapters/node.js';
 /** The headers a probe answers with, so the frameworks' own /livez routes send the same bytes. */
 export const PROBE_HEADERS = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
-export const MODES = ['own', 'adapter', 'attach', 'terminus', 'bare', 'noop', 'alt', 'routes'] as const;
+export const MODES = ['own', 'adapter', 'attach', 'terminus', 'bare', 'noop', 'alt', 'routes', 'fetch'] as const;
 export type Mode = (typeof MODES)[number];
 export const MODE: Mode = MODES.find((mode) => process.argv.includes(mode)) ?? 'own';
 
@@ -30,7 +33,7 @@ export const MODE: Mode = MODES.find((mode) => process.argv.includes(mode)) ?? '
 const CHECKS = process.argv.includes('checks') ? { first: async () => {}, second: async () => {} } : undefined;
 
 /** The probes of the `adapter` and `attach` modes: none of the checks (as in a bare /livez) unless `checks`. */
-export const probes = createProbes(CHECKS ? { readiness: CHECKS } : {});
+export const probes = createProbes(CHECKS ? { readiness: CHECKS, ...(process.argv.includes('background') ? { intervalMs: 1000 } : {}) } : {});
 
 /** In the `attach`, `terminus` and `bare` modes, puts what they measure on the framework's server. */
 export function onServer(server: Server): void {

@@ -169,20 +169,20 @@ class ProbesInstance implements ProbesInternals, ProbeEngine {
   }
 
   async check(probe: ProbeName, options: ProbeCheckOptions = {}): Promise<ProbeReport> {
-    const exclude = new Set(options.exclude ?? []);
-    if (probe === 'startup' && this.#latched && exclude.size === 0) return this.#latched;
+    const exclude = excludeSet(options.exclude);
+    if (probe === 'startup' && this.#latched && exclude === undefined) return this.#latched;
     const checks = this.#groups[probe];
     if (!checks) throw new TypeError(`Expected a probe name (liveness, readiness, startup), got ${String(probe)}`);
-    const results = await Promise.all(checks.map((c) => (exclude.has(c.name) ? undefined : c.runner.result())));
+    const results = await Promise.all(checks.map((c) => (exclude?.has(c.name) ? undefined : c.runner.result())));
     const reports = checks.map((c, i) => toCheckReport(c, results[i]));
-    for (const line of this.#state.lines(probe)) reports.push(exclude.has(line.name) ? excludedReport(line.name) : line);
+    if (this.#state.fails(probe)) for (const line of this.#state.lines(probe)) reports.push(exclude?.has(line.name) ? excludedReport(line.name) : line);
     const report: ProbeReport = {
       probe,
       status: overallStatus(reports),
       checks: reports,
-      unmatchedExcludes: exclude.size === 0 ? [] : unmatched(exclude, checks),
+      unmatchedExcludes: exclude === undefined ? [] : unmatched(exclude, checks),
     };
-    if (probe === 'startup' && exclude.size === 0 && report.status !== 'fail') this.#latched = report;
+    if (probe === 'startup' && exclude === undefined && report.status !== 'fail') this.#latched = report;
     return report;
   }
 
@@ -295,6 +295,13 @@ function toCheckReport(check: RegisteredCheck, result: CheckResult | undefined):
     observedValue: observation.observedValue,
     observedUnit: observation.observedUnit,
   };
+}
+
+/** The names to exclude; `undefined` for none (no `Set` for the everyday request). */
+function excludeSet(names: Iterable<string> | undefined): ReadonlySet<string> | undefined {
+  if (names === undefined || (Array.isArray(names) && names.length === 0)) return undefined;
+  const set = new Set(names);
+  return set.size === 0 ? undefined : set;
 }
 
 function unmatched(exclude: ReadonlySet<string>, checks: readonly RegisteredCheck[]): string[] {

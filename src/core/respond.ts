@@ -76,7 +76,7 @@ export function respond(engine: ProbeEngine, request: ProbeRequest): Promise<Pro
   // the kubelet's everyday request, a plain GET /livez of a probe without checks, gets one
   // shared answer that is already resolved: no report, no formatting, no promise chain
   if (route.check === undefined && query === undefined && !json && engine.passesAtOnce(route.probe)) return OK;
-  return answer(engine, route, query, json).catch(() => textResponse(500, 'internal error\n'));
+  return answer(engine, route, query, json).catch(internalError);
 }
 
 // --- internal ---
@@ -105,7 +105,13 @@ async function answer(engine: ProbeEngine, route: Route, query: URLSearchParams 
   const report = await engine.check(route.probe, { exclude: query?.getAll('exclude') ?? [] });
   if (json) return jsonResponse(engine, report);
   const verbose = query?.has('verbose') ?? false;
+  // a passing probe's plain answer is the shared `ok`, whatever its checks
+  if (report.status !== 'fail' && !verbose) return OK_RESPONSE;
   return textResponse(statusOf(report), formatText(report, { word: route.word, verbose, details: engine.details }));
+}
+
+function internalError(): ProbeResponse {
+  return textResponse(500, 'internal error\n');
 }
 
 function wantsJson(accept: string | null | undefined): boolean {

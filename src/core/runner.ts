@@ -12,7 +12,7 @@ import { isObservation, type CheckFunction, type CheckStatus, type Observation }
 import { CheckTimeoutError } from './errors.js';
 import type { Subscribers } from './events.js';
 import { log, type Logger } from './logger.js';
-import { MAX_TIMER_MS, runWithDeadline } from './internal/deadline.js';
+import { MAX_TIMER_MS, ReusableDeadline, type Settled } from './internal/deadline.js';
 import { toReason } from './reason.js';
 import type { ProbeName } from './report.js';
 
@@ -67,11 +67,29 @@ export class CheckRunner {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
+  // One run at a time: no run starts while one is in flight or abandoned at its timeout, so
+  // its state lives in fields and its callbacks are bound once per runner (no closure, no
+  // Promise.race, no new timer or AbortSignal per run; STYLE 13).
+  #resolve: ((result: CheckResult) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+  #startedAt = 0;
+  /** Whether the run's deadline keeps the process alive (a periodic background run's does not). */
+  #keepAlive = true;
+  /** The check's work has not settled yet (in flight, or abandoned at its timeout). */
+  #working = false;
+  /**
+   * Reused by the next run while nothing aborted it and the run left no `abort` listener on
+   * its signal: creating an `AbortSignal` costs node ~22k instructions (BENCHMARKS.md).
+   */
+  #controller: AbortController | undefined;
+  readonly #deadline: ReusableDeadline;
+
   constructor(settings: CheckRunnerSettings) {
     this.settings = settings;
     this.#staleAfterMs = settings.intervalMs + settings.timeoutMs + STALE_MARGIN_MS;
     this.#timeoutError = new CheckTimeoutError(settings.timeoutMs);
     this.#timeoutReason = toReason(this.#timeoutError);
+    this.#deadline = new ReusableDeadline(settings.timeoutMs, () => this.#onTimeout());
   }
 
   /**
@@ -131,29 +149,87 @@ export class CheckRunner {
   #start(unref: boolean): Promise<CheckResult> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const run = this.#runOnce(unref);
+    const run = new Promise<CheckResult>(this.#capture);
     this.#inflight = run;
+    const controller = (this.#controller ??= new AbortController());
+    this.#startedAt = performance.now();
+    let work: unknown;
+    try {
+      work = this.settings.run(controller.signal);
+    } catch (error) {
+      work = Promise.reject(error);
+    }
+    this.#working = true;
+    this.#keepAlive = !unref;
+    // always settled through a promise, never in this call: probes.check() is not re-entered
+    Promise.resolve(work).then(this.#onDone, this.#onFailed);
+    // the deadline is armed after this turn's microtasks: a check that settled meanwhile
+    // (an async function with nothing to wait for, a cached or in-memory answer) needs none
+    void SETTLED.then(this.#armDeadline);
     return run;
   }
 
-  async #runOnce(unref: boolean): Promise<CheckResult> {
-    const { run, timeoutMs } = this.settings;
-    const started = performance.now();
-    const deadline = runWithDeadline(run, timeoutMs, this.#timeoutError, unref);
-    const settled = await deadline.settled;
-    const durationMs = performance.now() - started;
-    const time = new Date();
-    let result: CheckResult;
-    if (settled.outcome === 'done') {
-      result = isObservation(settled.value) ? { ok: true, time, durationMs, observation: settled.value } : { ok: true, time, durationMs };
-    } else {
-      result = { ok: false, reason: settled.outcome === 'failed' ? toReason(settled.error) : this.#timeoutReason, time, durationMs };
-      if (settled.outcome === 'timeout') this.#abandon(time.getTime() - durationMs, deadline.finished);
+  readonly #armDeadline = (): void => {
+    if (this.#working && !this.#abandoned) this.#deadline.arm(this.#keepAlive);
+  };
+
+  readonly #capture = (resolve: (result: CheckResult) => void, reject: (error: unknown) => void): void => {
+    this.#resolve = resolve;
+    this.#reject = reject;
+  };
+
+  readonly #onDone = (value: unknown): void => {
+    if (this.#settleWork()) this.#finish('done', value);
+  };
+
+  readonly #onFailed = (error: unknown): void => {
+    if (this.#settleWork()) this.#finish('failed', error);
+  };
+
+  /** The work settled: whether it was in time (else it had been abandoned, and now is not). */
+  #settleWork(): boolean {
+    this.#working = false;
+    if (this.#abandoned) {
+      this.#abandoned = undefined;
+      return false;
     }
-    this.#inflight = undefined;
-    this.#record(result, settled.outcome === 'timeout');
-    if (this.settings.intervalMs > 0 && !this.#stopped) this.#schedule(this.settings.intervalMs);
-    return result;
+    this.#deadline.disarm();
+    if (this.#controller && hasAbortListeners(this.#controller.signal)) this.#controller = undefined;
+    return true;
+  }
+
+  #onTimeout(): void {
+    // the deadline of a run that settled in time, firing late, or of no run
+    if (!this.#working || this.#abandoned) return;
+    const controller = this.#controller!;
+    this.#controller = undefined;
+    controller.abort(this.#timeoutError);
+    this.#finish('timeout', undefined);
+  }
+
+  /** `value`: what the check returned, or the error it failed with. */
+  #finish(outcome: Settled<unknown>['outcome'], value: unknown): void {
+    const resolve = this.#resolve!;
+    const reject = this.#reject!;
+    this.#resolve = this.#reject = undefined;
+    try {
+      const durationMs = performance.now() - this.#startedAt;
+      const time = new Date();
+      let result: CheckResult;
+      if (outcome === 'done') {
+        result = isObservation(value) ? { ok: true, time, durationMs, observation: value } : { ok: true, time, durationMs };
+      } else {
+        result = { ok: false, reason: outcome === 'failed' ? toReason(value) : this.#timeoutReason, time, durationMs };
+        if (outcome === 'timeout') this.#abandoned = { startedAt: time.getTime() - durationMs, timeoutMs: this.settings.timeoutMs };
+      }
+      this.#inflight = undefined;
+      this.#record(result, outcome === 'timeout');
+      if (this.settings.intervalMs > 0 && !this.#stopped) this.#schedule(this.settings.intervalMs);
+      resolve(result);
+    } catch (error) {
+      this.#inflight = undefined;
+      reject(error);
+    }
   }
 
   #record(result: CheckResult, timedOut: boolean): void {
@@ -191,14 +267,6 @@ export class CheckRunner {
     else void this.#start(this.#last !== undefined);
   };
 
-  #abandon(startedAt: number, finished: Promise<void>): void {
-    const abandoned: Abandoned = { startedAt, timeoutMs: this.settings.timeoutMs };
-    this.#abandoned = abandoned;
-    void finished.then(() => {
-      if (this.#abandoned === abandoned) this.#abandoned = undefined;
-    });
-  }
-
   #logTransition(result: CheckResult, previous: CheckStatus | undefined): void {
     if (previous === undefined ? result.ok : (previous === 'pass') === result.ok) return;
     const { name, logger } = this.settings;
@@ -214,6 +282,21 @@ interface Abandoned {
   /** `Date.now()` when it started. */
   readonly startedAt: number;
   readonly timeoutMs: number;
+}
+
+/** A promise already settled: `then` on it runs a callback after this turn's microtasks (without queueMicrotask's AsyncResource). */
+const SETTLED = Promise.resolve();
+
+let getEventListeners: ((target: EventTarget, type: string) => unknown[]) | undefined;
+
+/** Whether a check left an `abort` listener on its signal (then the next run gets a new one); `true` where that cannot be known. */
+function hasAbortListeners(signal: AbortSignal): boolean {
+  try {
+    getEventListeners ??= process.getBuiltinModule('node:events').getEventListeners;
+    return getEventListeners(signal, 'abort').length > 0;
+  } catch {
+    return true;
+  }
 }
 
 function stillPending(abandoned: Abandoned): CheckResult {

@@ -3,6 +3,8 @@
  * while an abandoned one still hangs, and timeouts past setTimeout's range.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createProbes } from '../../src/index.js';
@@ -87,13 +89,24 @@ describe('check runner timeouts', () => {
 
   it('lets the next run start at once when the abandoned run settles by failing', async () => {
     let runs = 0;
+    const signals: AbortSignal[] = [];
     const probes = createProbes({
-      readiness: { db: { timeoutMs: 20, run: () => (runs += 1) === 1 ? sleep(50).then(() => Promise.reject(new Error('late'))) : undefined } },
+      readiness: {
+        db: {
+          timeoutMs: 20,
+          run: (signal) => {
+            signals.push(signal);
+            return (runs += 1) === 1 ? sleep(50).then(() => Promise.reject(new Error('late'))) : undefined;
+          },
+        },
+      },
     });
     assert.equal((await probes.check('readiness')).status, 'fail');
     await sleep(60);
     assert.equal((await probes.check('readiness')).status, 'pass');
     assert.equal(runs, 2);
+    assert.equal(signals[0]?.aborted, true);
+    assert.equal(signals[1]?.aborted, false, 'the run after a timeout got the signal that timeout aborted');
   });
 
   it('treats Infinity as "never" and caps a timeout past setTimeout’s range instead of firing at once', async () => {
@@ -102,5 +115,57 @@ describe('check runner timeouts', () => {
       const result = await runner.result();
       assert.equal(result.ok, true, `timeoutMs ${timeoutMs}: ${result.reason}`);
     }
+  });
+
+  it('never gives a run a signal aborted before, nor one a listener of an earlier run still hears', async () => {
+    const signals: AbortSignal[] = [];
+    let heardLate = 0;
+    let hang = false;
+    const probes = createProbes({
+      readiness: {
+        db: {
+          timeoutMs: 30,
+          run: (signal) => {
+            signals.push(signal);
+            assert.equal(signal.aborted, false, `run ${signals.length} got an aborted signal`);
+            if (hang) return new Promise(() => {});
+            // a listener left on the signal of a run that passed (a driver that never removes it)
+            if (signals.length === 2) signal.addEventListener('abort', () => (heardLate += 1));
+            return undefined;
+          },
+        },
+      },
+    });
+    assert.equal((await probes.check('readiness')).status, 'pass');
+    assert.equal((await probes.check('readiness')).status, 'pass');
+    hang = true;
+    assert.equal((await probes.check('readiness')).status, 'fail');
+    assert.notEqual(signals[2], signals[1], 'a signal with a listener left on it is not given again');
+    assert.equal(signals[2]?.aborted, true);
+    assert.equal(heardLate, 0, 'the listener of run 2 heard the timeout of run 3');
+    await sleep(60); // the abandoned run never settles: no run, a failure at once
+    assert.equal(signals.length, 3);
+  });
+
+  it('keeps a process alive until a hanging check’s timeout, and not a moment longer once a check passed', { timeout: 60_000 }, async () => {
+    const index = new URL('../../src/index.ts', import.meta.url).href;
+    // nothing else keeps this child's event loop alive: only the check's deadline timer can
+    const script = `
+      import { createProbes } from ${JSON.stringify(index)};
+      const probes = createProbes({ readiness: { quick: { run: async () => {}, timeoutMs: 20000 } }, liveness: { hang: { run: () => new Promise(() => {}), timeoutMs: 200 } } });
+      const ready = await probes.check('readiness');
+      const live = await probes.check('liveness');
+      console.log(ready.status, live.status, live.checks[0].reason);
+    `;
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0, output);
+    assert.equal(output.trim(), 'pass fail timed out after 200 ms');
+    // the passing check's 20 s deadline timer, still scheduled, must not hold the process
+    assert.ok(performance.now() - started < 15_000, `exited after ${(performance.now() - started).toFixed(0)} ms`);
   });
 });
