@@ -58,17 +58,3 @@ export function isUnrecognizedClient(error: unknown): boolean {
 }
 
 const UNRECOGNIZED = Symbol('shipshape.sql.unrecognized');
-
-/** Whether `value` has a method called `name`. */
-export function hasMethod(value: unknown, name: string): boolean {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as Record<string, unknown>)[name] === 'function'
-  );
-}
-
-/** Whether `value` has every one of the methods `names`. */
-export function hasMethods(value: unknown, ...names: string[]): boolean {
-  return names.every((name) => hasMethod(value, name));
-}

@@ -7,7 +7,8 @@ import { abortable } from '../core/internal/abortable.js';
 import { parseSqlUrl } from '../core/internal/sql/url.js';
 import { validateCheckOptions } from './_check-spec.js';
 import { roundTrip, timed } from './_round-trip.js';
-import { hasMethods, sqlCheckSpec, sqlUrlCheck, unrecognizedClient } from './_sql-check.js';
+import { sqlCheckSpec, sqlUrlCheck, unrecognizedClient } from './_sql-check.js';
+import { hasMethods } from '../core/internal/shape.js';
 
 /** Options of {@link mysql}. */
 export interface MysqlOptions extends CheckSpecOptions {}

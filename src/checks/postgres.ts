@@ -8,7 +8,8 @@ import { parseSqlUrl } from '../core/internal/sql/url.js';
 import { expectString } from '../core/options.js';
 import { validateCheckOptions } from './_check-spec.js';
 import { roundTrip, timed } from './_round-trip.js';
-import { hasMethods, sqlCheckSpec, sqlUrlCheck, unrecognizedClient } from './_sql-check.js';
+import { sqlCheckSpec, sqlUrlCheck, unrecognizedClient } from './_sql-check.js';
+import { hasMethods } from '../core/internal/shape.js';
 
 /** Options of {@link postgres}. */
 export interface PostgresOptions extends CheckSpecOptions {

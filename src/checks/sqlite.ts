@@ -7,7 +7,8 @@ import { SQL_URL_SCHEMES, schemeOf } from '../core/internal/sql/url.js';
 import { expectString } from '../core/options.js';
 import { validateCheckOptions } from './_check-spec.js';
 import { timed } from './_round-trip.js';
-import { hasMethod, hasMethods, sqlCheckSpec, sqlUrlCheck, unrecognizedClient } from './_sql-check.js';
+import { sqlCheckSpec, sqlUrlCheck, unrecognizedClient } from './_sql-check.js';
+import { hasMethod, hasMethods } from '../core/internal/shape.js';
 
 /** Options of {@link sqlite}. */
 export interface SqliteOptions extends CheckSpecOptions {}

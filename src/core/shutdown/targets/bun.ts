@@ -7,6 +7,7 @@
  * on its responses.
  */
 import type { ShutdownKind, ShutdownTarget } from '../target.js';
+import { hasMethods } from '../../internal/shape.js';
 
 /** The part of Bun's `Server` that shutdown uses. */
 export interface BunServerLike {
@@ -29,15 +30,7 @@ export const bunKind: ShutdownKind = {
 
 /** Whether `value` is a `Bun.serve()` server, by shape (no import: the core runs on Node too). */
 function isBunServer(value: unknown): value is BunServerLike {
-  const server = value as Partial<Record<keyof BunServerLike, unknown>> | null;
-  return (
-    typeof server === 'object' &&
-    server !== null &&
-    typeof server.stop === 'function' &&
-    typeof server.reload === 'function' &&
-    typeof server.upgrade === 'function' &&
-    typeof server.pendingRequests === 'number'
-  );
+  return hasMethods(value, 'stop', 'reload', 'upgrade') && typeof (value as { pendingRequests?: unknown }).pendingRequests === 'number';
 }
 
 /** The shutdown timeline on a Bun server: `stop()` at stop, `stop(true)` at `timeoutMs`. */

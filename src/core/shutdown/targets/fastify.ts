@@ -8,6 +8,7 @@
 import { ConnectionTracker, type HttpServerLike } from '../connection-tracker.js';
 import type { ShutdownKind, ShutdownTarget, TargetContext } from '../target.js';
 import { isHttpServer } from './http.js';
+import { hasMethods } from '../../internal/shape.js';
 
 /** Fastify instances, by shape (no import). */
 export const fastifyKind: ShutdownKind = {
@@ -24,14 +25,7 @@ interface FastifyLike {
 
 /** `.server` is its http.Server, plus `close()` and `addHook()`. */
 function isFastify(value: unknown): value is FastifyLike {
-  const app = value as { server?: unknown; close?: unknown; addHook?: unknown } | null;
-  return (
-    (typeof app === 'object' || typeof app === 'function') &&
-    app !== null &&
-    typeof app.close === 'function' &&
-    typeof app.addHook === 'function' &&
-    isHttpServer(app.server)
-  );
+  return hasMethods(value, 'close', 'addHook') && isHttpServer((value as { server?: unknown }).server);
 }
 
 function fastifyTarget(app: FastifyLike, context: TargetContext): ShutdownTarget {

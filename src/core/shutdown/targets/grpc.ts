@@ -16,6 +16,7 @@
  */
 import { endHealthWatches } from '../../../grpc/_watch-registry.js';
 import type { ShutdownKind, ShutdownTarget } from '../target.js';
+import { hasMethods } from '../../internal/shape.js';
 
 /** The part of a grpc-js `Server` that shutdown uses. */
 export interface GrpcServerShutdownLike {
@@ -34,15 +35,7 @@ export const grpcKind: ShutdownKind = {
 // --- internal ---
 
 function isGrpcServer(value: unknown): value is GrpcServerShutdownLike {
-  const server = value as Partial<Record<keyof GrpcServerShutdownLike, unknown>> | null;
-  return (
-    typeof server === 'object' &&
-    server !== null &&
-    typeof server.tryShutdown === 'function' &&
-    typeof server.forceShutdown === 'function' &&
-    typeof server.bindAsync === 'function' &&
-    typeof server.addService === 'function'
-  );
+  return hasMethods(value, 'tryShutdown', 'forceShutdown', 'bindAsync', 'addService');
 }
 
 /** The shutdown timeline on a grpc-js server: `tryShutdown()` at stop, `forceShutdown()` at `timeoutMs`. */

@@ -5,6 +5,7 @@
  */
 import { ConnectionTracker, type HttpServerLike } from '../connection-tracker.js';
 import type { ShutdownKind, ShutdownTarget, TargetContext } from '../target.js';
+import { hasMethods } from '../../internal/shape.js';
 
 /** node:http(s) servers. */
 export const httpKind: ShutdownKind = {
@@ -14,14 +15,7 @@ export const httpKind: ShutdownKind = {
 
 /** A node:http(s) server by shape: what the connection tracker needs of it. */
 export function isHttpServer(value: unknown): value is HttpServerLike {
-  const server = value as Partial<Record<keyof HttpServerLike, unknown>> | undefined;
-  return (
-    typeof server === 'object' &&
-    typeof server.closeAllConnections === 'function' &&
-    typeof server.closeIdleConnections === 'function' &&
-    typeof server.prependListener === 'function' &&
-    typeof server.close === 'function'
-  );
+  return hasMethods(value, 'closeAllConnections', 'closeIdleConnections', 'prependListener', 'close');
 }
 
 // --- internal ---

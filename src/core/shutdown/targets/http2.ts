@@ -17,6 +17,7 @@
 import type { Http2Session, ServerHttp2Stream } from 'node:http2';
 import { ConnectionTracker, type TrackedServer } from '../connection-tracker.js';
 import type { ShutdownKind, ShutdownTarget, TargetContext } from '../target.js';
+import { hasMethods } from '../../internal/shape.js';
 
 /** http2 servers, by shape (`updateSettings` is theirs alone). */
 export const http2Kind: ShutdownKind = {
@@ -29,15 +30,7 @@ export const http2Kind: ShutdownKind = {
 type Http2ServerLike = TrackedServer & { updateSettings(settings: object): void };
 
 function isHttp2Server(value: unknown): value is Http2ServerLike {
-  const server = value as Partial<Record<'updateSettings' | 'close' | 'prependListener' | 'listenerCount', unknown>> | null;
-  return (
-    typeof server === 'object' &&
-    server !== null &&
-    typeof server.updateSettings === 'function' &&
-    typeof server.close === 'function' &&
-    typeof server.prependListener === 'function' &&
-    typeof server.listenerCount === 'function'
-  );
+  return hasMethods(value, 'updateSettings', 'close', 'prependListener', 'listenerCount');
 }
 
 function http2Target(server: Http2ServerLike, context: TargetContext): ShutdownTarget {
