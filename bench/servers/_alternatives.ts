@@ -5,7 +5,6 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest, onRequestHook
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Middleware } from 'koa';
-import { pathAndQuery } from '../../src/core/internal/url.js';
 import type { Probes } from '../../src/core/probes.js';
 
 /** Fastify: answer through the reply (onSend hooks see probe responses) instead of hijacking it. */
@@ -32,7 +31,7 @@ export function koaRawMiddleware(probes: Probes): Middleware {
 /** Hono: answer through `c.body()` (a Headers object) instead of a Response with plain headers. */
 export function honoBodyMiddleware(probes: Probes): MiddlewareHandler {
   return async function honoProbes(c, next) {
-    const pending = probes.respond({ method: c.req.method, url: pathAndQuery(c.req.url), accept: c.req.header('accept') });
+    const pending = probes.respond({ method: c.req.method, url: c.req.url, accept: c.req.header('accept') });
     if (!pending) return next();
     const response = await pending;
     return c.body(response.body, response.status as ContentfulStatusCode, response.headers);

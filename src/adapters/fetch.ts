@@ -6,9 +6,8 @@
  */
 import { InvalidOptionError } from '../core/errors.js';
 import { toWebResponse } from '../core/fetch.js';
-import { pathAndQuery } from '../core/internal/url.js';
 import { describe } from '../core/options.js';
-import type { Probes } from '../core/probes.js';
+import type { Probes, ProbesInternals } from '../core/probes.js';
 import { settledResponse, type ProbeRequest, type ProbeResponse } from '../core/respond.js';
 import { expectProbes } from './_expect-probes.js';
 
@@ -30,7 +29,7 @@ export type ProbesFetchHandler<H extends FetchHandler> = (
  *
  * The fastest way to put probes in front of Hono on any runtime: `app.use(honoProbes())`
  * takes an app off Hono's single-handler path for every request, this does not. An app
- * request costs a method compare, and for `GET`/`HEAD` one path lookup. While the probes
+ * request costs a method compare and a few character compares on its URL. While the probes
  * drain (`gracefulShutdown` began), every response, the app's included, carries
  * `Connection: close` so that keep-alive clients reconnect to a pod that stays (RFC 9112
  * §9.6); only then does an app response that is a promise get one `then` more. A `101`
@@ -57,10 +56,12 @@ export function withProbes<H extends FetchHandler = (request: Request) => Respon
     throw new InvalidOptionError(`Expected \`handler\` to be a fetch handler (request, ...rest) => Response, got ${describe(handler)}`);
   }
   const app: FetchHandler = handler ?? notFound;
+  const routes = (probes as ProbesInternals).routes;
   return function shipshapeProbes(this: unknown, request: Request): unknown {
     const method = request.method;
-    if (method === 'GET' || method === 'HEAD') {
-      const pending = probes.respond(new WebProbeRequest(method, pathAndQuery(request.url), request));
+    // the URL read in place first: nothing is built for the app's own requests
+    if ((method === 'GET' || method === 'HEAD') && routes.mayMatch(request.url)) {
+      const pending = probes.respond(new WebProbeRequest(method, request.url, request));
       if (pending) return answer(probes, method, pending);
     }
     // `arguments`: every argument the runtime passed, however many, exactly as passed

@@ -4,8 +4,7 @@
  * The Hono adapter (Hono 4, every runtime): `app.use(honoProbes(probes))`.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { pathAndQuery } from '../core/internal/url.js';
-import type { Probes } from '../core/probes.js';
+import type { Probes, ProbesInternals } from '../core/probes.js';
 import { LazyProbeRequest, settledResponse, type ProbeResponse } from '../core/respond.js';
 import { expectProbes } from './_expect-probes.js';
 
@@ -44,9 +43,13 @@ export function honoProbes(probes: Probes): MiddlewareHandler {
   expectProbes('probes', probes);
   // not an async function: one that returns next()'s promise costs every request of the app
   // two more microtask turns than a plain middleware (the promise is adopted, not passed on)
+  const routes = (probes as ProbesInternals).routes;
   return function honoProbes(c, next) {
-    const method = c.req.method;
-    const pending = probes.respond(new LazyProbeRequest(method, pathAndQuery(c.req.url), c, honoAccept));
+    const request = c.req;
+    // the URL read in place first: nothing is built for the app's own requests
+    if (!routes.mayMatch(request.url)) return next();
+    const method = request.method;
+    const pending = probes.respond(new LazyProbeRequest(method, request.url, c, honoAccept));
     if (!pending) return next();
     // the plain ok of a probe without checks is known already: no promise hop for it
     const settled = settledResponse(pending);

@@ -3,12 +3,11 @@
  * handlers (Next.js route handlers, Bun, Deno, Hono's `app.fetch`), and the one way a probe's
  * answer becomes a Web `Response` (also for `shipshape/fetch`).
  */
-import { pathAndQuery } from './internal/url.js';
 import { LazyProbeRequest, respond, type ProbeEngine, type ProbeResponse } from './respond.js';
 
 /** Answers a probe `Request`, or resolves to `undefined` for any other request. */
 export async function fetchProbe(engine: ProbeEngine, request: Request): Promise<Response | undefined> {
-  const pending = respond(engine, new LazyProbeRequest(request.method, pathAndQuery(request.url), request, fetchAccept));
+  const pending = respond(engine, new LazyProbeRequest(request.method, request.url, request, fetchAccept));
   if (!pending) return undefined;
   return toWebResponse(request.method, await pending, false);
 }

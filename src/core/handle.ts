@@ -4,7 +4,6 @@
  * request/response pair (Connect, Express, Koa's `ctx.req`/`ctx.res`, light-my-request)
  * works.
  */
-import { pathAndQuery } from './internal/url.js';
 import { LazyProbeRequest, respond, settledResponse, type ProbeEngine, type ProbeRequest, type ProbeResponse } from './respond.js';
 
 /** The part of `http.IncomingMessage` the probes read. */
@@ -24,6 +23,8 @@ export interface NodeResponseLike {
 
 /** Answers a probe request on `res` and returns `true`; returns `false` for any other request. */
 export function handleNode(engine: ProbeEngine, req: NodeRequestLike, res: NodeResponseLike): boolean {
+  // the URL read in place first: nothing is built for the app's own requests
+  if (!engine.routes.mayMatch(req.url ?? '/')) return false;
   const request = nodeProbeRequest(req);
   const pending = respond(engine, request);
   if (!pending) return false;
@@ -33,7 +34,7 @@ export function handleNode(engine: ProbeEngine, req: NodeRequestLike, res: NodeR
 
 /** What the core reads of a node:http request (its headers only for a probe). */
 export function nodeProbeRequest(req: NodeRequestLike): ProbeRequest {
-  return new LazyProbeRequest(req.method ?? 'GET', pathAndQuery(req.url ?? '/'), req, nodeAccept);
+  return new LazyProbeRequest(req.method ?? 'GET', req.url ?? '/', req, nodeAccept);
 }
 
 /**

@@ -6,11 +6,13 @@
 import { formatJson, type JsonIdentity } from './format-json.js';
 import { formatText, formatTextCheck } from './format-text.js';
 import type { CheckReport, ProbeName, ProbeReport } from './report.js';
+import { pathAndQuery } from './internal/url.js';
 import type { Route, RouteTable } from './routes.js';
 
-/** A request as the core needs it. `url` is the path and query (`/readyz?verbose`). */
+/** A request as the core needs it. */
 export interface ProbeRequest {
   readonly method: string;
+  /** The request target: its path and query (`/readyz?verbose`), or an absolute URL (`http://host/readyz?verbose`, as a Web `Request.url` always is). */
   readonly url: string;
   readonly accept?: string | null | undefined;
 }
@@ -60,14 +62,16 @@ export interface ProbeEngine {
 
 /**
  * Answers a probe request, or returns `undefined` so the request goes on to the app. The
- * app's own requests, nearly all of them, cost a method compare and a route lookup: nothing
- * is allocated for them, and `request.accept` is read only for a probe (see
+ * app's own requests, nearly all of them, cost a method compare and a few character
+ * compares on the target as it came (`RouteTable.mayMatch`): nothing is sliced or allocated
+ * for them, and `request.accept` is read only for a probe (see
  * {@link LazyProbeRequest}).
  */
 export function respond(engine: ProbeEngine, request: ProbeRequest): Promise<ProbeResponse> | undefined {
   const method = request.method;
   if (method !== 'GET' && method !== 'HEAD') return undefined;
-  const url = request.url;
+  if (!engine.routes.mayMatch(request.url)) return undefined;
+  const url = pathAndQuery(request.url);
   const q = url.indexOf('?');
   const route = engine.routes.match(q === -1 ? url : url.slice(0, q));
   if (!route) return undefined;

@@ -5,7 +5,7 @@
 import { InvalidOptionError } from './errors.js';
 import { describe, expectKnownKeys } from './options.js';
 import type { ProbeName } from './report.js';
-import { safeDecode } from './internal/url.js';
+import { pathSlash, safeDecode } from './internal/url.js';
 
 /** Where each probe is served: a path, a list of paths, or `[]` to turn it off. */
 export interface ProbePaths {
@@ -36,6 +36,8 @@ export interface Route {
 export class RouteTable {
   readonly #exact = new Map<string, Route>();
   readonly #below: { readonly path: string; readonly route: Route }[] = [];
+  /** The character after each path's leading "/" (`l` of `/livez`), for {@link mayMatch}. */
+  readonly #seconds: number[] = [];
 
   constructor(paths: ProbePaths | undefined, basePath: string) {
     expectKnownKeys('paths', paths, Object.keys(PROBE_OF));
@@ -51,8 +53,26 @@ export class RouteTable {
         const route = { probe: PROBE_OF[key], word: path.slice(path.lastIndexOf('/') + 1) };
         this.#exact.set(full, route);
         this.#below.push({ path: full, route });
+        this.#seconds.push(full.charCodeAt(1));
       }
     }
+  }
+
+  /**
+   * Whether a request target (origin or absolute form, query and all) may be a probe's:
+   * its path begins with a probe path. Read in place, nothing sliced or hashed, so the app's
+   * own requests get their "no" at the cost of a few character compares; {@link match}
+   * decides for the rest.
+   */
+  mayMatch(target: string): boolean {
+    const start = pathSlash(target);
+    if (start === -1) return false;
+    const second = target.charCodeAt(start + 1);
+    const seconds = this.#seconds;
+    for (let i = 0; i < seconds.length; i += 1) {
+      if (seconds[i] === second && target.startsWith(this.#below[i]!.path, start)) return true;
+    }
+    return false;
   }
 
   /** The route for a request path (without its query), or `undefined` for the app's own paths. */

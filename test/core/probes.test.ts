@@ -104,3 +104,23 @@ describe('createProbes options', () => {
     assert.equal(await response?.text(), 'ok');
   });
 });
+
+describe('probes.respond', () => {
+  it('takes the request target in origin or absolute form, query and fragment included', async () => {
+    const probes = createProbes({ readiness: { db: async () => {} } });
+    for (const url of ['/readyz?verbose', 'http://app.test/readyz?verbose', 'https://u:p@app.test:8443/readyz?verbose#x']) {
+      const response = await probes.respond({ method: 'GET', url });
+      assert.equal(response?.status, 200, url);
+      assert.equal(response?.body, '[+]db ok\nreadyz check passed\n', url);
+    }
+    assert.equal((await probes.respond({ method: 'GET', url: 'http://app.test/readyz/db' }))?.body, 'ok');
+  });
+
+  it('leaves the app’s own targets, in either form, and other methods to the app', () => {
+    const probes = createProbes();
+    for (const url of ['/app', '/livezz', 'http://app.test/app', 'http://app.test', 'http://app.test?livez', 'http://app.test?next=/livez', '*']) {
+      assert.equal(probes.respond({ method: 'GET', url }), undefined, url);
+    }
+    assert.equal(probes.respond({ method: 'POST', url: '/livez' }), undefined);
+  });
+});

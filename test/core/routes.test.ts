@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidOptionError } from '../../src/core/errors.js';
+import { pathAndQuery } from '../../src/core/internal/url.js';
 import { DEFAULT_PATHS, RouteTable, type ProbePaths } from '../../src/core/routes.js';
 
 const table = (paths?: ProbePaths, basePath = ''): RouteTable => new RouteTable(paths, basePath);
@@ -82,6 +83,33 @@ describe('RouteTable: match', () => {
 
   it('matches the path only: a query must be split off before', () => {
     assert.equal(table().match('/readyz?verbose'), undefined);
+  });
+});
+
+describe('RouteTable: mayMatch', () => {
+  const tables = [table(), table(undefined, '/ops'), table({ live: '/health/live', ready: ['/r', '/ready'], startup: [] })];
+  const paths = ['/livez', '/healthz', '/readyz', '/startupz', '/ops/livez', '/ops/readyz/db', '/health/live', '/r', '/ready/x', '/app', '/', '/readyzz', '/x/readyz', '/READYZ', '/s', '/h'];
+  const targets = paths.flatMap((path) => [path, `${path}?verbose`, `http://app.test${path}`, `https://u:p@app.test:8443${path}?format=json#f`]);
+
+  it('never says no to a target that match() takes (origin or absolute form, query and fragment)', () => {
+    for (const routes of tables) {
+      for (const target of targets) {
+        const path = pathAndQuery(target).split('?')[0]!;
+        if (routes.match(path)) assert.equal(routes.mayMatch(target), true, target);
+      }
+    }
+  });
+
+  it('says no to the app’s own paths without reading further than their first characters', () => {
+    for (const target of ['/app', '/', '/x/readyz', '/READYZ', 'http://app.test/app', 'http://app.test', 'http://app.test?readyz', '*', '']) {
+      assert.equal(table().mayMatch(target), false, target);
+    }
+    assert.equal(table(undefined, '/ops').mayMatch('/livez'), false);
+  });
+
+  it('says yes to a path that only begins like a probe path, and leaves it to match()', () => {
+    assert.equal(table().mayMatch('/readyzz'), true);
+    assert.equal(table().match('/readyzz'), undefined);
   });
 });
 

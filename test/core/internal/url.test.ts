@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pathAndQuery, safeDecode } from '../../../src/core/internal/url.js';
+import { pathAndQuery, pathSlash, safeDecode } from '../../../src/core/internal/url.js';
 
 describe('safeDecode', () => {
   it('decodes percent-escapes', () => {
@@ -39,5 +39,24 @@ describe('pathAndQuery', () => {
   });
   it('leaves the asterisk form alone (it matches no probe)', () => {
     assert.equal(pathAndQuery('*'), '*');
+  });
+});
+
+describe('pathSlash', () => {
+  it('is 0 for the origin form', () => {
+    assert.equal(pathSlash('/readyz?verbose'), 0);
+    assert.equal(pathSlash('/'), 0);
+  });
+  it('is the index of the "/" after the authority of the absolute form', () => {
+    assert.equal(pathSlash('http://app.test/readyz'), 'http://app.test'.length);
+    assert.equal(pathSlash('https://user:pw@app.test:8443/livez?x=/y'), 'https://user:pw@app.test:8443'.length);
+    assert.equal(pathSlash('http://[::1]:3000/startupz'), 'http://[::1]:3000'.length);
+  });
+  it('is -1 without a path, and never before the path: an empty path may yield a "/" of the query', () => {
+    assert.equal(pathSlash('http://app.test'), -1);
+    assert.equal(pathSlash('http://app.test?verbose'), -1);
+    assert.equal(pathSlash('*'), -1);
+    assert.equal(pathSlash(''), -1);
+    assert.equal(pathSlash('http://app.test?next=/livez'), 'http://app.test?next='.length);
   });
 });
