@@ -4,7 +4,7 @@
  * The Koa adapter (Koa 2 and 3): `app.use(koaProbes(probes))`.
  */
 import type { Middleware, ParameterizedContext } from 'koa';
-import type { Probes } from '../core/probes.js';
+import type { Probes, ProbesInternals } from '../core/probes.js';
 import { LazyProbeRequest, settledResponse, type ProbeResponse } from '../core/respond.js';
 import { expectProbes } from './_expect-probes.js';
 
@@ -41,9 +41,13 @@ export function koaProbes(probes: Probes): Middleware {
   expectProbes('probes', probes);
   // not an async function: one that returns next()'s promise costs every request of the app
   // two more microtask turns than a plain middleware (the promise is adopted, not passed on)
+  const routes = (probes as ProbesInternals).routes;
   return function koaProbes(ctx, next) {
     // ctx.req's own fields, not Koa's delegating getters: Koa's setters write them through
-    const pending = probes.respond(new LazyProbeRequest(ctx.req.method ?? 'GET', ctx.req.url ?? '/', ctx, koaAccept));
+    const req = ctx.req;
+    // the URL read in place first: nothing is built for the app's own requests
+    if (!routes.mayMatch(req.url ?? '/')) return next();
+    const pending = probes.respond(new LazyProbeRequest(req.method ?? 'GET', req.url ?? '/', ctx, koaAccept));
     if (!pending) return next();
     // the plain ok of a probe without checks is known already: no promise hop for it
     const settled = settledResponse(pending);
@@ -54,14 +58,22 @@ export function koaProbes(probes: Probes): Middleware {
 
 // --- internal ---
 
+/**
+ * Through `ctx.response`, not `ctx`: Koa's delegating setters (`ctx.status = …`) are one
+ * shared function doing a keyed store, whose inline cache goes megamorphic once it has seen
+ * every delegated name; a megamorphic store to a setter runs that setter from V8's runtime
+ * (1.3k instructions a probe, BENCHMARKS.md). Headers one by one, not `ctx.set({...rest})`
+ * without `Content-Length` (an object rest copy: 1k), and not with it either (each header
+ * costs node's validation: Koa's body setter sets that one anyway, and keeps it for HEAD).
+ */
 function answer(ctx: ParameterizedContext, response: ProbeResponse): void {
-  ctx.status = response.status;
-  // Content-Length left out: Koa sets it from the body (and keeps it for HEAD)
-  const { 'content-length': _length, ...headers } = response.headers;
-  ctx.set(headers);
-  ctx.body = response.body; // Koa omits it for HEAD
+  const koaResponse = ctx.response;
+  koaResponse.status = response.status;
+  const headers = response.headers;
+  for (const name in headers) if (name !== 'content-length') koaResponse.set(name, headers[name]!);
+  koaResponse.body = response.body; // Koa omits it for HEAD
 }
 
-function koaAccept(ctx: ParameterizedContext): string {
-  return ctx.get('accept');
+function koaAccept(ctx: ParameterizedContext): string | undefined {
+  return ctx.req.headers.accept;
 }
