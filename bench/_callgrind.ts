@@ -112,7 +112,9 @@ export async function startCounted(variant: Variant, callgrindArgs: readonly str
   const server = await startServer(variant, {
     // stdbuf: V8 prints its traces through C stdio, which a pipe would hold back in 4 KiB blocks
     prefix: ['stdbuf', '-oL', 'valgrind', '--tool=callgrind', '--instr-atstart=no', '-q', `--callgrind-out-file=${path.join(dir, 'callgrind.out')}`, ...callgrindArgs],
-    nodeArgs: ['--trace-opt', '--trace-deopt'],
+    // --perf-basic-prof: V8 writes /tmp/perf-PID.map (address, size, name of every function it
+    // compiles), which names the JIT code callgrind only knows by address (callgrind-diff.ts)
+    nodeArgs: ['--trace-opt', '--trace-deopt', ...(process.env.BENCH_CALLGRIND_DIR ? ['--perf-basic-prof'] : [])],
     onLine: (line) => {
       if (line.startsWith('[')) traced += 1;
     },
@@ -161,8 +163,13 @@ export async function startCounted(variant: Variant, callgrindArgs: readonly str
         // instructions on a heap of Express's size) falls in some windows and not in others
         if (/ConcurrentMarking::JobTaskMajor::Run|MarkCompactCollector::CollectGarbage\(\)/.test(text)) majorGc = true;
         // BENCH_CALLGRIND_DIR keeps each dump, for `callgrind_annotate` (where the instructions go)
+        // (named with the requests it holds, beside the process's perf map: bench/callgrind-diff.ts)
         const keep = process.env.BENCH_CALLGRIND_DIR;
-        if (keep) copyFileSync(dump, path.join(keep, `${variant.name} ${urlPath} ${pid}.${dumpNumber(dump)}.callgrind`.replace(/[^\w.+-]+/g, '_')));
+        if (keep) {
+          const name = `${variant.name} ${urlPath} ${pid}.${dumpNumber(dump)}.n${requests}`.replace(/[^\w.+-]+/g, '_');
+          copyFileSync(dump, path.join(keep, `${name}.callgrind`));
+          copyFileSync(`/tmp/perf-${pid}.map`, path.join(keep, `${name}.perf.map`));
+        }
         return Number(summary[1]);
       };
       // a dump zeroes the counters: a second batch for a light server, without switching off
@@ -180,6 +187,7 @@ export async function startCounted(variant: Variant, callgrindArgs: readonly str
     async stop() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(`/tmp/perf-${pid}.map`, { force: true });
     },
   };
 }
