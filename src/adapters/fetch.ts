@@ -7,7 +7,7 @@
 import { InvalidOptionError } from '../core/errors.js';
 import { toWebResponse } from '../core/fetch.js';
 import { describe } from '../core/options.js';
-import type { Probes, ProbesInternals } from '../core/probes.js';
+import type { Probes } from '../core/probes.js';
 import { settledResponse, type ProbeRequest, type ProbeResponse } from '../core/respond.js';
 import { expectProbes } from './_expect-probes.js';
 
@@ -56,7 +56,7 @@ export function withProbes<H extends FetchHandler = (request: Request) => Respon
     throw new InvalidOptionError(`Expected \`handler\` to be a fetch handler (request, ...rest) => Response, got ${describe(handler)}`);
   }
   const app: FetchHandler = handler ?? notFound;
-  const routes = (probes as ProbesInternals).routes;
+  const routes = probes.routes;
   return function shipshapeProbes(this: unknown, request: Request): unknown {
     const method = request.method;
     // the URL read in place first: nothing is built for the app's own requests

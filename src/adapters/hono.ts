@@ -4,7 +4,7 @@
  * The Hono adapter (Hono 4, every runtime): `app.use(honoProbes(probes))`.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Probes, ProbesInternals } from '../core/probes.js';
+import type { Probes } from '../core/probes.js';
 import { LazyProbeRequest, settledResponse, type ProbeResponse } from '../core/respond.js';
 import { expectProbes } from './_expect-probes.js';
 
@@ -43,7 +43,7 @@ export function honoProbes(probes: Probes): MiddlewareHandler {
   expectProbes('probes', probes);
   // not an async function: one that returns next()'s promise costs every request of the app
   // two more microtask turns than a plain middleware (the promise is adopted, not passed on)
-  const routes = (probes as ProbesInternals).routes;
+  const routes = probes.routes;
   return function honoProbes(c, next) {
     const request = c.req;
     // the URL read in place first: nothing is built for the app's own requests

@@ -4,7 +4,7 @@
  * The Koa adapter (Koa 2 and 3): `app.use(koaProbes(probes))`.
  */
 import type { Middleware, ParameterizedContext } from 'koa';
-import type { Probes, ProbesInternals } from '../core/probes.js';
+import type { Probes } from '../core/probes.js';
 import { LazyProbeRequest, settledResponse, type ProbeResponse } from '../core/respond.js';
 import { expectProbes } from './_expect-probes.js';
 
@@ -41,7 +41,7 @@ export function koaProbes(probes: Probes): Middleware {
   expectProbes('probes', probes);
   // not an async function: one that returns next()'s promise costs every request of the app
   // two more microtask turns than a plain middleware (the promise is adopted, not passed on)
-  const routes = (probes as ProbesInternals).routes;
+  const routes = probes.routes;
   return function koaProbes(ctx, next) {
     // ctx.req's own fields, not Koa's delegating getters: Koa's setters write them through
     const req = ctx.req;

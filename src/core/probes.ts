@@ -61,11 +61,11 @@ export interface ProbesOptions {
 /**
  * A probes instance as shipshape's own modules see it beyond the public {@link Probes}: the
  * gRPC health service (src/grpc/) runs one check alone for its `Check` of a check's name;
- * `shipshape/fetch` reads the route table.
+ * the adapters read the route table.
  * Exported from no entry point.
  */
 export interface ProbesInternals extends Probes {
-  /** The probe endpoints: `shipshape/fetch` asks `routes.mayMatch(request.url)` before it builds anything for a request. */
+  /** The probe endpoints: the adapters ask `routes.mayMatch(url)` before they build anything for a request. */
   readonly routes: RouteTable;
   checkOne(probe: ProbeName, name: string): Promise<CheckReport | undefined>;
 }
