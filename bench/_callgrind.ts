@@ -113,8 +113,13 @@ export async function startCounted(variant: Variant, callgrindArgs: readonly str
     // stdbuf: V8 prints its traces through C stdio, which a pipe would hold back in 4 KiB blocks
     prefix: ['stdbuf', '-oL', 'valgrind', '--tool=callgrind', '--instr-atstart=no', '-q', `--callgrind-out-file=${path.join(dir, 'callgrind.out')}`, ...callgrindArgs],
     // --perf-basic-prof: V8 writes /tmp/perf-PID.map (address, size, name of every function it
-    // compiles), which names the JIT code callgrind only knows by address (callgrind-diff.ts)
-    nodeArgs: ['--trace-opt', '--trace-deopt', ...(process.env.BENCH_CALLGRIND_DIR ? ['--perf-basic-prof'] : [])],
+    // compiles), which names the JIT code callgrind only knows by address (callgrind-diff.ts),
+    // and a log of its own, kept out of the working directory
+    nodeArgs: [
+      '--trace-opt',
+      '--trace-deopt',
+      ...(process.env.BENCH_CALLGRIND_DIR ? ['--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${path.join(dir, 'v8.log')}`] : []),
+    ],
     onLine: (line) => {
       if (line.startsWith('[')) traced += 1;
     },
