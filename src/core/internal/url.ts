@@ -41,19 +41,32 @@ export function pathAndQuery(target: string): string {
  * The index of the `/` that begins the path of a request target (origin or absolute form),
  * or -1 when it has none. When the path of an absolute form is empty, a `/` of its query or
  * fragment may be taken for it, and so may one of a malformed target: enough to rule a
- * probe path out, which is what it is for (`RouteTable.mayMatch`), and only two `indexOf`. A loop of `charCodeAt` costs each
- * character ~50 instructions on the concatenated string a Web `Request.url` often is
- * (`@hono/node-server` builds it from the scheme, the Host header and the path).
+ * probe path out, which is what it is for (`RouteTable.mayMatch`), with at most two
+ * `indexOf`. A loop of `charCodeAt` instead costs each character ~50 instructions on the
+ * concatenated string a Web `Request.url` often is (`@hono/node-server` builds it from the
+ * scheme, the Host header and the path).
+ *
+ * @example
+ * ```ts
+ * pathSlash('/readyz?verbose');              // 0
+ * pathSlash('http://app.test:8080/readyz');  // 20
+ * pathSlash('http://app.test');              // -1
+ * ```
  */
 export function pathSlash(target: string): number {
   if (target.charCodeAt(0) === 47 /* / */) return 0;
-  // after the scheme's ":" and its "//" (http: and https: known without a search), then the
-  // path's "/" found by indexOf, which scans with memchr
-  const colon = target.charCodeAt(4) === 58 /* : */ ? 4 : target.charCodeAt(5) === 58 ? 5 : target.indexOf(':');
+  // after the scheme's "://" (that of http: and https: seen without a search), the path's
+  // "/" found by indexOf, which scans with memchr
+  const colon = isSchemeEnd(target, 4) ? 4 : isSchemeEnd(target, 5) ? 5 : target.indexOf(':');
   return target.indexOf('/', colon + 3);
 }
 
 // --- internal ---
+
+/** Whether `://` is at `at`: a ":" there alone may be a port's (`x://a:1/`). */
+function isSchemeEnd(target: string, at: number): boolean {
+  return target.charCodeAt(at) === 58 /* : */ && target.charCodeAt(at + 1) === 47 && target.charCodeAt(at + 2) === 47;
+}
 
 /** `/`, `?` or `#`: where the authority of an absolute-form target ends. */
 function isPathStart(code: number): boolean {

@@ -52,6 +52,12 @@ describe('pathSlash', () => {
     assert.equal(pathSlash('https://user:pw@app.test:8443/livez?x=/y'), 'https://user:pw@app.test:8443'.length);
     assert.equal(pathSlash('http://[::1]:3000/startupz'), 'http://[::1]:3000'.length);
   });
+  it('takes a ":" where http: and https: have theirs for the scheme’s only when "//" follows it', () => {
+    assert.equal(pathSlash('x://a:1/livez'), 'x://a:1'.length);
+    assert.equal(pathSlash('x://a:/livez'), 'x://a:'.length);
+    assert.equal(pathSlash('xy://ab:1/livez'), 'xy://ab:1'.length);
+    assert.equal(pathSlash('wss://a/livez'), 'wss://a'.length);
+  });
   it('is -1 without a path, and never before the path: an empty path may yield a "/" of the query', () => {
     assert.equal(pathSlash('http://app.test'), -1);
     assert.equal(pathSlash('http://app.test?verbose'), -1);
