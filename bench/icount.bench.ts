@@ -104,7 +104,7 @@ export default async function icount(): Promise<void> {
   const filter = process.env.BENCH_ICOUNT ? new RegExp(process.env.BENCH_ICOUNT, 'i') : undefined;
   const selected = rows()
     .filter((row) => !filter || filter.test(row.figure))
-    .map((row) => (BEFORE && row.goal && /adapter|attach/.test(row.candidate.variant.name) ? { ...row, before: beforeOf(row.candidate) } : row));
+    .map((row) => (BEFORE && row.goal && /adapter|attach|fetch/.test(row.candidate.variant.name) ? { ...row, before: beforeOf(row.candidate) } : row));
   const servers = new Map<Variant, Set<string>>();
   for (const row of selected) for (const p of [row.alone, row.noop, row.candidate, row.before]) if (p) servers.set(p.variant, (servers.get(p.variant) ?? new Set()).add(p.path));
   const instructions = new Map<string, Count[]>();
