@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import * as grpcjs from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { Controller, Module } from '@nestjs/common';
+import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcMethod, Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { createProbes } from '../../src/core/probes.js';
@@ -31,21 +31,27 @@ class EchoController {
 @Module({ controllers: [EchoController] })
 class AppModule {}
 
+/** The Echo app as a Nest gRPC microservice on 127.0.0.1:`port`, listening; `onServer` gets the grpc-js server Nest builds. */
+async function startMicroservice(port: number, onServer: (server: grpcjs.Server) => void): Promise<INestMicroservice> {
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
+    transport: Transport.GRPC,
+    options: {
+      package: 'echo',
+      protoPath: PROTO,
+      url: `127.0.0.1:${port}`,
+      onLoadPackageDefinition: (_definition, server) => onServer(server as grpcjs.Server),
+    },
+    logger: false,
+  });
+  await app.listen();
+  return app;
+}
+
 describe('addHealthService in a NestJS gRPC microservice', () => {
   it('answers Check beside the app own service on the same port, and readiness NOT_SERVING once drained', async () => {
     const probes = createProbes({ readiness: { db: async () => {} } });
     const port = await refusedPort(); // a free port: Nest binds the url it is given
-    const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
-      transport: Transport.GRPC,
-      options: {
-        package: 'echo',
-        protoPath: PROTO,
-        url: `127.0.0.1:${port}`,
-        onLoadPackageDefinition: (_definition, server) => addHealthService(server, probes),
-      },
-      logger: false,
-    });
-    await app.listen();
+    const app = await startMicroservice(port, (server) => addHealthService(server, probes));
     const health = healthClient(port);
     const Echo = grpcjs.loadPackageDefinition(loadSync(PROTO)).echo as { Echo: grpcjs.ServiceClientConstructor };
     const echo = new Echo.Echo(`127.0.0.1:${port}`, grpcjs.credentials.createInsecure());
@@ -70,20 +76,10 @@ describe('addHealthService in a NestJS gRPC microservice', () => {
     const probes = createProbes();
     const port = await refusedPort();
     let grpcServer: grpcjs.Server | undefined;
-    const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
-      transport: Transport.GRPC,
-      options: {
-        package: 'echo',
-        protoPath: PROTO,
-        url: `127.0.0.1:${port}`,
-        onLoadPackageDefinition: (_definition, server) => {
-          grpcServer = server as grpcjs.Server;
-          addHealthService(server, probes);
-        },
-      },
-      logger: false,
+    const app = await startMicroservice(port, (server) => {
+      grpcServer = server;
+      addHealthService(server, probes);
     });
-    await app.listen();
     const health = healthClient(port);
     let closed = false;
     try {
